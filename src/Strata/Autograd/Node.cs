@@ -1,0 +1,42 @@
+namespace Strata.Autograd;
+
+/// <summary>Computes input gradients from the output gradient; writes <c>node.Grads[i]</c> for each input that <c>node.Needs(i)</c>.</summary>
+internal delegate void BackwardFn(Tensor gradOutput, Node node);
+
+/// <summary>
+/// One recorded op in the define-by-run graph: its inputs (which hold their own nodes, so the graph is the
+/// chain of inputs) and the closure that maps the output gradient to input gradients. The closure holds
+/// whatever the backward needs (saved tensors); releasing the node after backward drops them.
+/// </summary>
+internal sealed class Node
+{
+    public readonly string Op;
+    public Tensor[] Inputs;
+    public BackwardFn? Backward;
+    public readonly Tensor?[] Grads;
+    public readonly int[] OutputShape;
+
+    // Engine scratch, valid during one Backward call.
+    internal Tensor? PendingGrad;
+    internal int Dependencies;
+    internal int Visit;
+
+    public Node(string op, Tensor[] inputs, BackwardFn backward, int[] outputShape)
+    {
+        Op = op;
+        Inputs = inputs;
+        Backward = backward;
+        Grads = new Tensor?[inputs.Length];
+        OutputShape = outputShape;
+    }
+
+    public bool Needs(int i) => Inputs[i].RequiresGrad;
+
+    public bool Released => Backward == null;
+
+    public void Release()
+    {
+        Backward = null;
+        Inputs = Array.Empty<Tensor>();
+    }
+}

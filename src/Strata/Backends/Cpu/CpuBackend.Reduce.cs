@@ -1,0 +1,305 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Strata.Backends.Cpu;
+
+public sealed unsafe partial class CpuBackend
+{
+    public void Reduce(ReduceOp op, in TensorDesc x, int reducedRank, in TensorDesc y)
+    {
+        switch (x.DType)
+        {
+            case DType.Float32: ReduceFloat<float>(op, x, reducedRank, y); break;
+            case DType.Float64: ReduceFloat<double>(op, x, reducedRank, y); break;
+            case DType.Int32: ReduceInt<int>(op, x, reducedRank, y); break;
+            case DType.Int64: ReduceInt<long>(op, x, reducedRank, y); break;
+            default: throw new NotSupportedException($"{op}: dtype {x.DType.Name()} cannot be reduced; convert it first.");
+        }
+    }
+
+    /// <summary>Layout of a reduction: outer (kept) dims and inner (reduced) dims, each coalesced.</summary>
+    private struct ReducePlan
+    {
+        public int OuterRank, InnerRank;
+        public fixed int OuterShape[StridedLoop.MaxRank];
+        public fixed int OuterStrides[StridedLoop.MaxRank];
+        public fixed int YStrides[StridedLoop.MaxRank];
+        public fixed int InnerShape[StridedLoop.MaxRank];
+        public fixed int InnerStrides[StridedLoop.MaxRank];
+        public int InnerCount, OuterCount;
+    }
+
+    private static ReducePlan MakeReducePlan(in TensorDesc x, int reducedRank, in TensorDesc y)
+    {
+        ReducePlan p = default;
+        int lead = x.Rank - reducedRank;
+        p.OuterCount = 1;
+        for (int i = 0; i < lead; i++)
+        {
+            if (x.Shape[i] == 1) continue;
+            p.OuterShape[p.OuterRank] = x.Shape[i];
+            p.OuterStrides[p.OuterRank] = x.Strides[i];
+            p.YStrides[p.OuterRank] = y.Strides[i];
+            p.OuterRank++;
+            p.OuterCount *= x.Shape[i];
+        }
+        p.InnerCount = 1;
+        for (int i = lead; i < x.Rank; i++)
+        {
+            int n = x.Shape[i], s = x.Strides[i];
+            p.InnerCount *= n;
+            if (n == 1) continue;
+            if (p.InnerRank > 0 && p.InnerStrides[p.InnerRank - 1] == s * n)
+            {
+                p.InnerShape[p.InnerRank - 1] *= n;
+                p.InnerStrides[p.InnerRank - 1] = s;
+                continue;
+            }
+            p.InnerShape[p.InnerRank] = n;
+            p.InnerStrides[p.InnerRank] = s;
+            p.InnerRank++;
+        }
+        return p;
+    }
+
+    private static void ReduceFloat<T>(ReduceOp op, in TensorDesc x, int reducedRank, in TensorDesc y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = MakeReducePlan(x, reducedRank, y);
+        T* xp = Ptr<T>(x);
+        T* yp = Ptr<T>(y);
+        if (p.InnerCount == 0)
+        {
+            T empty = op switch
+            {
+                ReduceOp.Sum => T.Zero,
+                ReduceOp.Prod => T.One,
+                ReduceOp.Mean => T.NaN,
+                ReduceOp.LogSumExp => T.NegativeInfinity,
+                _ => throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension."),
+            };
+            ForOuter(ref p, (0, p.OuterCount), (xo, yo) => yp[yo] = empty);
+            return;
+        }
+        if (p.InnerCount == 1)
+        {
+            ForOuter(ref p, (0, p.OuterCount), (xo, yo) => yp[yo] = xp[xo]);
+            return;
+        }
+        var body = new FloatReduceBody<T> { Plan = p, X = xp, Y = yp, Op = op };
+        int chunks = ChunkCount((long)p.OuterCount * p.InnerCount, p.OuterCount);
+        body.Chunk = (p.OuterCount + chunks - 1) / chunks;
+        if (chunks <= 1) body.Invoke(0);
+        else CpuThreadPool.For(chunks, body);
+    }
+
+    private static int ChunkCount(long work, int outer)
+    {
+        if (work < StridedLoop.ParallelThreshold || CpuThreadPool.Threads == 1) return 1;
+        return Math.Min(outer, CpuThreadPool.Threads * 4);
+    }
+
+    private delegate void OuterAction(long xOffset, long yOffset);
+
+    private static void ForOuter(ref ReducePlan p, (int begin, int end) range, OuterAction action)
+    {
+        Span<int> idx = stackalloc int[StridedLoop.MaxRank];
+        long rem = range.begin;
+        for (int d = p.OuterRank - 1; d >= 0; d--)
+        {
+            idx[d] = (int)(rem % p.OuterShape[d]);
+            rem /= p.OuterShape[d];
+        }
+        for (int o = range.begin; o < range.end; o++)
+        {
+            long xo = 0, yo = 0;
+            for (int d = 0; d < p.OuterRank; d++)
+            {
+                xo += (long)idx[d] * p.OuterStrides[d];
+                yo += (long)idx[d] * p.YStrides[d];
+            }
+            action(xo, yo);
+            for (int d = p.OuterRank - 1; d >= 0; d--)
+            {
+                if (++idx[d] < p.OuterShape[d]) break;
+                idx[d] = 0;
+            }
+        }
+    }
+
+    private sealed class FloatReduceBody<T> : ParallelBody where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public ReducePlan Plan;
+        public T* X;
+        public T* Y;
+        public ReduceOp Op;
+        public int Chunk;
+
+        public override void Invoke(int index)
+        {
+            int begin = index * Chunk;
+            int end = Math.Min(Plan.OuterCount, begin + Chunk);
+            Span<int> idx = stackalloc int[StridedLoop.MaxRank];
+            long rem = begin;
+            for (int d = Plan.OuterRank - 1; d >= 0; d--)
+            {
+                idx[d] = (int)(rem % Plan.OuterShape[d]);
+                rem /= Plan.OuterShape[d];
+            }
+            for (int o = begin; o < end; o++)
+            {
+                long xo = 0, yo = 0;
+                for (int d = 0; d < Plan.OuterRank; d++)
+                {
+                    xo += (long)idx[d] * Plan.OuterStrides[d];
+                    yo += (long)idx[d] * Plan.YStrides[d];
+                }
+                Y[yo] = ReduceBlock(X + xo);
+                for (int d = Plan.OuterRank - 1; d >= 0; d--)
+                {
+                    if (++idx[d] < Plan.OuterShape[d]) break;
+                    idx[d] = 0;
+                }
+            }
+        }
+
+        private T ReduceBlock(T* x)
+        {
+            switch (Op)
+            {
+                case ReduceOp.Sum: return Fold(x, ReduceOp.Sum, T.Zero);
+                case ReduceOp.Mean: return Fold(x, ReduceOp.Sum, T.Zero) / T.CreateTruncating(Plan.InnerCount);
+                case ReduceOp.Prod: return Fold(x, ReduceOp.Prod, T.One);
+                case ReduceOp.Max: return Fold(x, ReduceOp.Max, T.NegativeInfinity);
+                case ReduceOp.Min: return Fold(x, ReduceOp.Min, T.PositiveInfinity);
+                case ReduceOp.LogSumExp:
+                    T m = Fold(x, ReduceOp.Max, T.NegativeInfinity);
+                    if (T.IsInfinity(m)) return m;
+                    _shift = m;
+                    T s = Fold(x, ReduceOp.LogSumExp, T.Zero);
+                    return m + T.Log(s);
+                default: throw new NotSupportedException(Op.ToString());
+            }
+        }
+
+        private T _shift;
+
+        // Walks the inner block row by row; contiguous rows use TensorPrimitives.
+        private T Fold(T* x, ReduceOp kind, T acc)
+        {
+            int rank = Plan.InnerRank;
+            int n = Plan.InnerShape[rank - 1];
+            int s = Plan.InnerStrides[rank - 1];
+            int rows = Plan.InnerCount / n;
+            Span<int> idx = stackalloc int[StridedLoop.MaxRank];
+            for (int r = 0; r < rows; r++)
+            {
+                long off = 0;
+                for (int d = 0; d < rank - 1; d++) off += (long)idx[d] * Plan.InnerStrides[d];
+                T* row = x + off;
+                acc = Combine(kind, acc, row, n, s);
+                for (int d = rank - 2; d >= 0; d--)
+                {
+                    if (++idx[d] < Plan.InnerShape[d]) break;
+                    idx[d] = 0;
+                }
+            }
+            return acc;
+        }
+
+        private T Combine(ReduceOp kind, T acc, T* row, int n, int s)
+        {
+            if (s == 1)
+            {
+                var span = new ReadOnlySpan<T>(row, n);
+                switch (kind)
+                {
+                    case ReduceOp.Sum: return acc + TensorPrimitives.Sum(span);
+                    case ReduceOp.Max: { T m = TensorPrimitives.Max(span); return T.IsNaN(m) || T.IsNaN(acc) ? T.NaN : T.Max(acc, m); }
+                    case ReduceOp.Min: { T m = TensorPrimitives.Min(span); return T.IsNaN(m) || T.IsNaN(acc) ? T.NaN : T.Min(acc, m); }
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                T v = row[(long)i * s];
+                switch (kind)
+                {
+                    case ReduceOp.Sum: acc += v; break;
+                    case ReduceOp.Prod: acc *= v; break;
+                    case ReduceOp.Max: acc = T.IsNaN(v) || T.IsNaN(acc) ? T.NaN : T.Max(acc, v); break;
+                    case ReduceOp.Min: acc = T.IsNaN(v) || T.IsNaN(acc) ? T.NaN : T.Min(acc, v); break;
+                    case ReduceOp.LogSumExp: acc += T.Exp(v - _shift); break;
+                }
+            }
+            return acc;
+        }
+    }
+
+    private static void ReduceInt<T>(ReduceOp op, in TensorDesc x, int reducedRank, in TensorDesc y) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        if (op is ReduceOp.Mean or ReduceOp.LogSumExp)
+            throw new NotSupportedException($"{op.ToString().ToLowerInvariant()}: integer tensors need converting to a floating dtype first.");
+        var p = MakeReducePlan(x, reducedRank, y);
+        if (p.InnerCount == 0 && op is ReduceOp.Max or ReduceOp.Min)
+            throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension.");
+        T* xp = Ptr<T>(x);
+        T* yp = Ptr<T>(y);
+        int rank = p.InnerRank, innerCount = p.InnerCount;
+        var innerShape = new int[rank];
+        var innerStrides = new int[rank];
+        for (int d = 0; d < rank; d++) { innerShape[d] = p.InnerShape[d]; innerStrides[d] = p.InnerStrides[d]; }
+        ForOuter(ref p, (0, p.OuterCount), (xo, yo) =>
+        {
+            T acc = op switch { ReduceOp.Sum => T.Zero, ReduceOp.Prod => T.One, ReduceOp.Max => T.MinValue, _ => T.MaxValue };
+            Span<int> idx = stackalloc int[StridedLoop.MaxRank];
+            for (int e = 0; e < innerCount; e++)
+            {
+                long off = 0;
+                for (int d = 0; d < rank; d++) off += (long)idx[d] * innerStrides[d];
+                T v = xp[xo + off];
+                acc = op switch { ReduceOp.Sum => acc + v, ReduceOp.Prod => acc * v, ReduceOp.Max => T.Max(acc, v), _ => T.Min(acc, v) };
+                for (int d = rank - 1; d >= 0; d--)
+                {
+                    if (++idx[d] < innerShape[d]) break;
+                    idx[d] = 0;
+                }
+            }
+            yp[yo] = acc;
+        });
+    }
+
+    public void ArgReduce(ArgReduceOp op, in TensorDesc x, in TensorDesc y)
+    {
+        switch (x.DType)
+        {
+            case DType.Float32: ArgReduceT<float>(op, x, y); break;
+            case DType.Float64: ArgReduceT<double>(op, x, y); break;
+            case DType.Int32: ArgReduceT<int>(op, x, y); break;
+            case DType.Int64: ArgReduceT<long>(op, x, y); break;
+            default: throw new NotSupportedException($"{op}: dtype {x.DType.Name()} is not supported.");
+        }
+    }
+
+    private static void ArgReduceT<T>(ArgReduceOp op, in TensorDesc x, in TensorDesc y) where T : unmanaged, INumber<T>
+    {
+        var p = MakeReducePlan(x, 1, y);
+        int n = x.Shape[^1];
+        int s = x.Strides[^1];
+        if (n == 0) throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension.");
+        T* xp = Ptr<T>(x);
+        long* yp = Ptr<long>(y);
+        bool max = op == ArgReduceOp.ArgMax;
+        ForOuter(ref p, (0, p.OuterCount), (xo, yo) =>
+        {
+            T best = xp[xo];
+            long bi = 0;
+            if (!T.IsNaN(best))
+                for (int i = 1; i < n; i++)
+                {
+                    T v = xp[xo + (long)i * s];
+                    if (T.IsNaN(v)) { bi = i; break; }
+                    if (max ? v > best : v < best) { best = v; bi = i; }
+                }
+            yp[yo] = bi;
+        });
+    }
+}
