@@ -16,22 +16,22 @@ public sealed partial class Tensor
             throw new ArgumentException($"matmul: both operands need at least one dimension, got shapes {a.Shape} and {b.Shape}.");
         if (a.Rank == 1 && b.Rank == 1)
         {
-            using var a2 = a.Unsqueeze(0);
-            using var b2 = b.Unsqueeze(1);
-            using var m = Matmul(a2, b2);
-            return m.Reshape();
+            var a2 = a.Unsqueeze(0);
+            var b2 = b.Unsqueeze(1);
+            var m = Matmul(a2, b2);
+            return Finish(m.Reshape(), a2, b2, m);
         }
         if (a.Rank == 1)
         {
-            using var a2 = a.Unsqueeze(0);
-            using var m = Matmul(a2, b);
-            return m.Squeeze(-2);
+            var a2 = a.Unsqueeze(0);
+            var m = Matmul(a2, b);
+            return Finish(m.Squeeze(-2), a2, m);
         }
         if (b.Rank == 1)
         {
-            using var b2 = b.Unsqueeze(1);
-            using var m = Matmul(a, b2);
-            return m.Squeeze(-1);
+            var b2 = b.Unsqueeze(1);
+            var m = Matmul(a, b2);
+            return Finish(m.Squeeze(-1), b2, m);
         }
         return MatmulNd(a, b);
     }
@@ -54,9 +54,9 @@ public sealed partial class Tensor
         {
             var outShape = a._shape.ToArray();
             outShape[^1] = n;
-            using var a2 = a.Reshape(-1, k);
-            using var y2 = MatmulNd(a2, b);
-            return y2.Reshape(outShape);
+            var a2 = a.Reshape(-1, k);
+            var y2 = MatmulNd(a2, b);
+            return Finish(y2.Reshape(outShape), a2, y2);
         }
 
         var batch = Strata.Shape.Broadcast("matmul", a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2));

@@ -131,7 +131,25 @@ public sealed partial class Tensor : IDisposable
         _buffer.Release();
         if (Grad is { } g && g._scope == null) g.Dispose();
         Grad = null;
-        _gradFn = null;
+    }
+
+    /// <summary>
+    /// Releases the intermediates of a composite op once <paramref name="result"/> exists, unless a graph was
+    /// recorded: then backward closures may still read them, and the enclosing scope releases them later.
+    /// </summary>
+    internal static Tensor Finish(Tensor result, Tensor a, Tensor? b = null, Tensor? c = null, Tensor? d = null)
+    {
+        if (result.RequiresGrad) return result;
+        Release(a, result);
+        Release(b, result);
+        Release(c, result);
+        Release(d, result);
+        return result;
+    }
+
+    private static void Release(Tensor? t, Tensor result)
+    {
+        if (t != null && !ReferenceEquals(t, result)) t.Dispose();
     }
 
     internal int NormalizeDim(string op, int dim)

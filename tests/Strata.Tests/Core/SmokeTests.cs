@@ -41,3 +41,18 @@ public class SmokeTests
         Assert.Equal("tensor([[ 1.5000, -2.0000],\n        [ 3.0000,  4.0000]])", a.ToString());
     }
 }
+
+public class CompositeOpGraphTests
+{
+    // Composite ops release their intermediates only when no graph needs them.
+    [Fact]
+    public void GradientsFlowThroughCompositeOps()
+    {
+        var v = Leaf(5, 4);
+        var m = Leaf(6, 4, 3);
+        AssertGrad(x => x[0].Matmul(x[1]), v, m);
+        AssertGrad(x => x[0].Matmul(x[0]).Reshape(1), v);
+        AssertGrad(x => x[0].Var(0).Add(x[0].Std(1).Sum()), m);
+        AssertGrad(x => x[1].Select(0, -1).Mul(x[0].Narrow(0, 1, 3)), v, m);
+    }
+}
