@@ -82,7 +82,7 @@ public sealed unsafe partial class CpuBackend
 
         private bool Parallel => N > 1 && (long)N * O * K * OHW > ParallelWork;
 
-        private DeviceBuffer Scratch() => _backend.Allocate(typeof(T) == typeof(float) ? DType.Float32 : DType.Float64, K * _tile);
+        private DeviceBuffer Scratch() => _backend.Allocate(DTypeOfT, K * _tile);
 
         public void Forward(in TensorDesc bias)
         {
@@ -160,35 +160,64 @@ public sealed unsafe partial class CpuBackend
             finally { buf.Release(); }
         }
 
+        // Images are split into a fixed number of chunks (never derived from the thread count); each chunk sums its
+        // images in index order into its own partial gradient, and the partials are added in chunk order, so the
+        // result is identical for every thread count.
+        private const int WeightChunks = 8;
+
         public void BackwardWeight()
         {
-            // Groups own disjoint slices of the weight gradient; images are summed in index order inside each,
-            // so the result is the same for every thread count.
-            if (G > 1 && (long)N * O * K * OHW > ParallelWork) CpuThreadPool.For(G, BackwardWeightGroup);
-            else for (int g = 0; g < G; g++) BackwardWeightGroup(g);
+            long work = (long)N * O * K * OHW;
+            int chunks = work > ParallelWork ? Math.Min(N, WeightChunks) : 1;
+            if (chunks <= 1)
+            {
+                if (G > 1 && work > ParallelWork) CpuThreadPool.For(G, g => BackwardWeightGroup(g, _w, 0, N));
+                else for (int g = 0; g < G; g++) BackwardWeightGroup(g, _w, 0, N);
+                return;
+            }
+            long size = (long)O * K;
+            var partial = _backend.Allocate(DTypeOfT, (int)(size * (chunks - 1)));
+            try
+            {
+                T* parts = (T*)HostMemory.PointerOf(partial);
+                CpuThreadPool.For(chunks * G, job =>
+                {
+                    int chunk = job / G, g = job % G;
+                    T* target = chunk == 0 ? _w : parts + (chunk - 1) * size;
+                    BackwardWeightGroup(g, target, (int)((long)chunk * N / chunks), (int)((long)(chunk + 1) * N / chunks));
+                });
+                for (int chunk = 1; chunk < chunks; chunk++)
+                {
+                    T* src = parts + (chunk - 1) * size;
+                    for (long i = 0; i < size; i++) _w[i] += src[i];
+                }
+            }
+            finally { partial.Release(); }
         }
 
-        // Here w is the weight gradient being written.
-        private void BackwardWeightGroup(int g)
+        private static DType DTypeOfT => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
+
+        // Writes the weight gradient of group g summed over images [n0, n1) into target (a full [O, K] gradient).
+        private void BackwardWeightGroup(int g, T* target, int n0, int n1)
         {
-            T* gw = _w + (long)g * Og * K;
+            T* gw = target + (long)g * Og * K;
             bool first = true;
             if (_direct)
             {
-                for (int n = 0; n < N; n++)
+                for (int n = n0; n < n1; n++)
                 {
                     GemmT(Og, K, OHW, _y + (long)n * O * OHW + (long)g * Og * OHW, OHW, 1,
                         _x + n * _xsN + g * Cg * _xsC, 1, (int)_xsC, gw, K, 1, !first);
                     first = false;
                 }
-                if (N == 0) new Span<T>(gw, Og * K).Clear();
+                if (first) new Span<T>(gw, Og * K).Clear();
                 return;
             }
             var buf = Scratch();
             try
             {
                 T* col = (T*)HostMemory.PointerOf(buf);
-                for (int n = 0; n < N; n++)
+                for (int n = n0; n < n1; n++)
                     for (int c0 = 0; c0 < OHW; c0 += _tile)
                     {
                         int t = Math.Min(_tile, OHW - c0);
