@@ -15,11 +15,11 @@ public readonly record struct IntPair(int H, int W)
 public static partial class Functional
 {
     /// <summary>A contiguous version of t for kernels that need dense operands; disposes the copy only.</summary>
-    private readonly struct Dense : IDisposable
+    private readonly struct ConvOperand : IDisposable
     {
         public readonly Tensor T;
         private readonly bool _owned;
-        public Dense(Tensor t)
+        public ConvOperand(Tensor t)
         {
             if (t.IsContiguous) { T = t; _owned = false; return; }
             T = Tensor.Empty("contiguous", t._shape, t.DType, t.Device);
@@ -30,13 +30,13 @@ public static partial class Functional
         public void Dispose() { if (_owned) T.Dispose(); }
     }
 
-    private static void CheckPositive(string op, string what, IntPair v, bool allowZero = false)
+    private static void CheckPairArg(string op, string what, IntPair v, bool allowZero = false)
     {
         if (v.H < (allowZero ? 0 : 1) || v.W < (allowZero ? 0 : 1))
             throw new ArgumentException($"{op}: {what} must be {(allowZero ? "non-negative" : "positive")}, got {v}.");
     }
 
-    private static void CheckFloatSameDType(string op, Tensor x, Tensor w, Tensor? b)
+    private static void CheckConvDTypes(string op, Tensor x, Tensor w, Tensor? b)
     {
         if (!x.DType.IsFloating())
             throw new ArgumentException($"{op}: needs a floating-point input, got {x.DType.Name()} of shape {x.Shape}.");
@@ -122,10 +122,10 @@ public static partial class Functional
     {
         Tensor shownX = x, shownW = weight;
         int[] xs = Shape4(x), ws = Shape4(weight);
-        CheckFloatSameDType(op, x, weight, bias);
-        CheckPositive(op, "stride", stride);
-        CheckPositive(op, "padding", padding, allowZero: true);
-        CheckPositive(op, "dilation", dilation);
+        CheckConvDTypes(op, x, weight, bias);
+        CheckPairArg(op, "stride", stride);
+        CheckPairArg(op, "padding", padding, allowZero: true);
+        CheckPairArg(op, "dilation", dilation);
         CheckConvChannels(op, x._shape[1], groups, shownX, shownW, bias, transposed: false);
         int n = xs[0], o = ws[0];
         int kh = ws[2], kw = ws[3];
@@ -134,8 +134,8 @@ public static partial class Functional
         var p = new Conv2dParams(stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, groups);
 
         var y = Tensor.Empty(op, x.Rank == 4 ? new[] { n, o, oh, ow } : new[] { n, o, ow }, x.DType, x.Device);
-        using (var wc = new Dense(weight))
-        using (var bc = bias == null ? default : new Dense(bias))
+        using (var wc = new ConvOperand(weight))
+        using (var bc = bias == null ? default : new ConvOperand(bias))
             y.Backend.Conv2d(Desc4(x), Desc4(wc.T), bias == null ? default : bc.Desc, Desc4(y), p);
 
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
@@ -143,10 +143,10 @@ public static partial class Functional
         {
             Engine.Record(y, op, inputs, (g, node) =>
             {
-                using var gc = new Dense(g);
+                using var gc = new ConvOperand(g);
                 if (node.Needs(0))
                 {
-                    using var wc = new Dense(weight);
+                    using var wc = new ConvOperand(weight);
                     var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
                     gx.Backend.Conv2dBackwardInput(Desc4(gc.T), Desc4(wc.T), Desc4(gx), p);
                     node.Grads[0] = gx;
@@ -176,11 +176,11 @@ public static partial class Functional
         if (weight.Rank != 4) throw new ArgumentException($"{op}: weight must be 4-D [Cin, Cout/groups, kH, kW], got shape {weight.Shape}.");
         var s = stride ?? 1;
         var d = dilation ?? 1;
-        CheckFloatSameDType(op, x, weight, bias);
-        CheckPositive(op, "stride", s);
-        CheckPositive(op, "padding", padding, allowZero: true);
-        CheckPositive(op, "output padding", outputPadding, allowZero: true);
-        CheckPositive(op, "dilation", d);
+        CheckConvDTypes(op, x, weight, bias);
+        CheckPairArg(op, "stride", s);
+        CheckPairArg(op, "padding", padding, allowZero: true);
+        CheckPairArg(op, "output padding", outputPadding, allowZero: true);
+        CheckPairArg(op, "dilation", d);
         CheckConvChannels(op, x._shape[1], groups, x, weight, bias, transposed: true);
         if (outputPadding.H >= Math.Max(s.H, d.H) || outputPadding.W >= Math.Max(s.W, d.W))
             throw new ArgumentException($"{op}: output padding {outputPadding} must be smaller than stride {s} or dilation {d}.");
@@ -194,8 +194,8 @@ public static partial class Functional
 
         // The forward pass is conv2d's input gradient with x in the role of the output gradient.
         var y = Tensor.Empty(op, new[] { n, cout, oh, ow }, x.DType, x.Device);
-        using (var xc = new Dense(x))
-        using (var wc = new Dense(weight))
+        using (var xc = new ConvOperand(x))
+        using (var wc = new ConvOperand(weight))
             y.Backend.Conv2dBackwardInput(xc.Desc, wc.Desc, y.Desc, p);
         if (bias != null)
         {
@@ -209,17 +209,17 @@ public static partial class Functional
         {
             Engine.Record(y, op, inputs, (g, node) =>
             {
-                using var gc = new Dense(g);
+                using var gc = new ConvOperand(g);
                 if (node.Needs(0))
                 {
-                    using var wc = new Dense(weight);
+                    using var wc = new ConvOperand(weight);
                     var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
                     gx.Backend.Conv2d(gc.Desc, wc.Desc, default, gx.Desc, p);
                     node.Grads[0] = gx;
                 }
                 if (node.Needs(1))
                 {
-                    using var xc = new Dense(x);
+                    using var xc = new ConvOperand(x);
                     var gw = Tensor.Empty(op, weight._shape, weight.DType, weight.Device);
                     gw.Backend.Conv2dBackwardWeight(gc.Desc, xc.Desc, gw.Desc, p);
                     node.Grads[1] = gw;

@@ -27,10 +27,10 @@ public static partial class Functional
     {
         CheckPoolInput(op, x);
         var s = stride ?? kernel;
-        CheckPositive(op, "kernel size", kernel);
-        CheckPositive(op, "stride", s);
-        CheckPositive(op, "padding", padding, allowZero: true);
-        CheckPositive(op, "dilation", dilation);
+        CheckPairArg(op, "kernel size", kernel);
+        CheckPairArg(op, "stride", s);
+        CheckPairArg(op, "padding", padding, allowZero: true);
+        CheckPairArg(op, "dilation", dilation);
         if (padding.H > kernel.H / 2 || padding.W > kernel.W / 2)
             throw new ArgumentException($"{op}: padding {padding} must be at most half the kernel size {kernel}.");
         oh = PoolOutSize(op, x, x._shape[2], kernel.H, s.H, padding.H, dilation.H, ceilMode);
@@ -56,7 +56,7 @@ public static partial class Functional
             TensorScope.Current?.Keep(indices);
             Engine.Record(y, op, new[] { x }, (g, node) =>
             {
-                using var gc = new Dense(g);
+                using var gc = new ConvOperand(g);
                 var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
                 gx.Backend.MaxPool2dBackward(gc.Desc, indices.Desc, gx.Desc);
                 node.Grads[0] = gx;
@@ -80,7 +80,7 @@ public static partial class Functional
         {
             Engine.Record(y, op, new[] { x }, (g, node) =>
             {
-                using var gc = new Dense(g);
+                using var gc = new ConvOperand(g);
                 var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
                 gx.Backend.AvgPool2dBackward(gc.Desc, gx.Desc, p, countIncludePad);
                 node.Grads[0] = gx;
@@ -97,7 +97,7 @@ public static partial class Functional
     {
         const string op = "adaptive_avg_pool2d";
         CheckPoolInput(op, x);
-        CheckPositive(op, "output size", outputSize);
+        CheckPairArg(op, "output size", outputSize);
         if (x._shape[2] == 0 || x._shape[3] == 0)
             throw new ArgumentException($"{op}: input {x.Shape} has an empty spatial dimension.");
         var y = Tensor.Empty(op, new[] { x._shape[0], x._shape[1], outputSize.H, outputSize.W }, x.DType, x.Device);
@@ -106,7 +106,7 @@ public static partial class Functional
         {
             Engine.Record(y, op, new[] { x }, (g, node) =>
             {
-                using var gc = new Dense(g);
+                using var gc = new ConvOperand(g);
                 var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
                 gx.Backend.AdaptiveAvgPool2dBackward(gc.Desc, gx.Desc);
                 node.Grads[0] = gx;
