@@ -19,8 +19,8 @@ public sealed partial class Tensor
         {
             if (dim is not (0 or -1))
                 throw new ArgumentOutOfRangeException(nameof(dim), $"{op}: dimension {dim} is out of range for a 0-d tensor.");
-            using var v = Reshape(1);
-            using var r = v.SoftmaxCore(op, 0, log);
+            var v = Reshape(1);
+            var r = v.SoftmaxCore(op, 0, log);
             return r.Reshape();
         }
         int d = NormalizeDim(op, dim);
