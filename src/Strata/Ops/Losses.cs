@@ -122,7 +122,7 @@ public static partial class Functional
         Tensor wPer = mask;
         if (w != null)
         {
-            var wFull = w.BroadcastTo(gatherShape);
+            var wFull = w.BroadcastTo(logp.Shape.ToArray());
             var wPicked = wFull.Gather(1, safeT).Squeeze(1);
             wPer = wPicked.Mul(mask);
         }
