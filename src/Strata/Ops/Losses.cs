@@ -45,11 +45,11 @@ public static partial class Functional
         }
         int c = logits.Size(1);
         var w = CheckClassWeight(op, weight, logits, c);
-        var logp = logits.LogSoftmax(1);
         if (target.DType.IsFloating())
         {
             if (target.Shape != logits.Shape)
                 throw new ArgumentException($"{op}: probability target of shape {target.Shape} must have the shape of logits {logits.Shape}.");
+            var logp = logits.LogSoftmax(1);
             var t = labelSmoothing > 0 ? target.Mul(1 - labelSmoothing).Add(labelSmoothing / c) : target;
             var term = logp.Mul(t);
             if (w != null) term = term.Mul(w);
@@ -61,7 +61,58 @@ public static partial class Functional
                 _ => perElem,
             };
         }
-        return NllCore(op, logp, target, w, reduction, ignoreIndex, labelSmoothing);
+        // The fused kernel covers the common case; a weight that itself needs a gradient goes through the composed ops.
+        if (weight == null || !weight.RequiresGrad)
+            return FusedCrossEntropy(op, logits, target, weight, reduction, ignoreIndex, labelSmoothing);
+        return NllCore(op, logits.LogSoftmax(1), target, w, reduction, ignoreIndex, labelSmoothing);
+    }
+
+    private static Tensor FusedCrossEntropy(string op, Tensor logits, Tensor target, Tensor? weight, Reduction reduction, int ignoreIndex, double smoothing)
+    {
+        var expected = CheckClassTarget(op, logits, target);
+        int c = logits.Size(1);
+        // The kernel wants classes last: move dimension 1 to the end as a view of the same memory.
+        var perm = Enumerable.Range(0, logits.Rank).Where(i => i != 1).Append(1).ToArray();
+        var xd = PermutedDesc(logits, perm);
+        var wt = weight?.To(logits.DType);
+        var wd = wt?.Desc ?? default;
+        var loss = Tensor.Zeros(expected, logits.DType, logits.Device);
+        var lse = Tensor.Zeros(expected, logits.DType, logits.Device);
+        var rowW = Tensor.Zeros(expected, logits.DType, logits.Device);
+        if (!logits.Backend.CrossEntropyForward(xd, target.Desc, wd, ignoreIndex, smoothing, loss.Desc, lse.Desc, rowW.Desc, out long bad))
+            throw new ArgumentOutOfRangeException(nameof(target), $"{op}: target class {bad} is out of range for {c} classes (valid: 0..{c - 1}, or ignoreIndex {ignoreIndex}); logits shape {logits.Shape}.");
+        if (Engine.ShouldRecord(logits))
+        {
+            Engine.Record(loss, op, new[] { logits }, (g, n) =>
+            {
+                var gx = Tensor.Zeros(logits.Shape.ToArray(), logits.DType, logits.Device);
+                gx.Backend.CrossEntropyBackward(xd, target.Desc, wd, ignoreIndex, smoothing, lse.Desc, g.Desc, PermutedDesc(gx, perm));
+                n.Grads[0] = gx;
+            });
+        }
+        switch (reduction)
+        {
+            case Reduction.None: return loss;
+            case Reduction.Sum: return loss.Sum();
+            default: return loss.Sum().Div(rowW.Sum());
+        }
+    }
+
+    private static Backends.TensorDesc PermutedDesc(Tensor t, int[] perm)
+    {
+        var shape = t.Shape.ToArray();
+        var strides = t.Strides;
+        return t.Desc.WithLayout(perm.Select(i => shape[i]).ToArray(), perm.Select(i => strides[i]).ToArray(), t.StorageOffset);
+    }
+
+    private static int[] CheckClassTarget(string op, Tensor input, Tensor target)
+    {
+        if (target.DType != DType.Int64)
+            throw new ArgumentException($"{op}: class-index target must be int64, got {target.DType.Name()} of shape {target.Shape} (input shape {input.Shape}).");
+        var expected = input.Shape.ToArray().Where((_, i) => i != 1).ToArray();
+        if (!target.Shape.ToArray().AsSpan().SequenceEqual(expected))
+            throw new ArgumentException($"{op}: target of shape {target.Shape} does not match input of shape {input.Shape} (expected target shape [{string.Join(", ", expected)}]).");
+        return expected;
     }
 
     /// <summary>
@@ -93,11 +144,7 @@ public static partial class Functional
 
     private static Tensor NllCore(string op, Tensor logp, Tensor target, Tensor? w, Reduction reduction, int ignoreIndex, double smoothing)
     {
-        if (target.DType != DType.Int64)
-            throw new ArgumentException($"{op}: class-index target must be int64, got {target.DType.Name()} of shape {target.Shape} (input shape {logp.Shape}).");
-        var expected = logp.Shape.ToArray().Where((_, i) => i != 1).ToArray();
-        if (!target.Shape.ToArray().AsSpan().SequenceEqual(expected))
-            throw new ArgumentException($"{op}: target of shape {target.Shape} does not match input of shape {logp.Shape} (expected target shape [{string.Join(", ", expected)}]).");
+        var expected = CheckClassTarget(op, logp, target);
         int c = logp.Size(1);
         // Targets are validated on the host, which also yields the ignore mask and a safe index to gather with.
         var tv = target.ToArray<long>();

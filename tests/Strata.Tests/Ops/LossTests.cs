@@ -81,6 +81,31 @@ public class LossTests
     }
 
     [Fact]
+    public void FusedCrossEntropyMatchesComposedPathOnALargeBatch()
+    {
+        // 2048 x 40 logits is above the parallel threshold, so the kernel runs in chunks.
+        using var scope = Tensor.Scope();
+        var logits = Tensor.Randn(new[] { 2048, 40 }, new Generator(3), DType.Float64);
+        logits.RequiresGrad = true;
+        var tv = new long[2048];
+        for (int i = 0; i < tv.Length; i++) tv[i] = i % 7 == 0 ? -100 : (i * 13) % 40;
+        var t = Tensor.FromArray(tv);
+        var w = Tensor.Uniform(new[] { 40 }, 0.5, 2, new Generator(4), DType.Float64);
+        var fused = Functional.CrossEntropy(logits, t, w, labelSmoothing: 0.1);
+        fused.Backward();
+        var gFused = logits.Grad!.ToDoubleArray();
+        logits.Grad = null;
+        // A weight that requires grad takes the composed (log-softmax + gather) path.
+        var wg = w.Clone();
+        wg.RequiresGrad = true;
+        var composed = Functional.CrossEntropy(logits, t, wg, labelSmoothing: 0.1);
+        composed.Backward();
+        Assert.Equal(composed.Item(), fused.Item(), 10);
+        AssertClose(logits.Grad!.ToDoubleArray(), gFused, 1e-9, 1e-12);
+        logits.Grad = null;
+    }
+
+    [Fact]
     public void NllLossMatchesCrossEntropyAfterLogSoftmax()
     {
         var a = Leaf(6, 3, 3);
