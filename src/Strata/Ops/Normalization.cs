@@ -23,10 +23,60 @@ public static partial class Functional
         foreach (var (p, name) in new[] { (weight, "weight"), (bias, "bias") })
             if (p != null && !p.Shape.ToArray().AsSpan().SequenceEqual(normalizedShape))
                 throw new ArgumentException($"{op}: {name} of shape {p.Shape} must have normalizedShape [{string.Join(", ", normalizedShape)}] (input shape {x.Shape}).");
-        var dims = Enumerable.Range(x.Rank - k, k).ToArray();
-        var y = Standardize(x, dims, eps, out _, out _);
-        if (weight != null) y = y.Mul(weight);
-        if (bias != null) y = y.Add(bias);
+        foreach (var p in new[] { weight, bias })
+            if (p != null && p.DType != x.DType)
+                throw new ArgumentException($"{op}: weight and bias must have the input's dtype {x.DType.Name()}, got {p.DType.Name()} of shape {p.Shape} (input shape {x.Shape}).");
+        int d = 1;
+        foreach (var s in normalizedShape) d *= s;
+        int rows = d == 0 ? 0 : (int)(x.Numel / d);
+        // One fused pass per row; the kernel reads rows as contiguous [R, D], so strided inputs are copied first.
+        var xc = x.IsContiguous ? x : x.ConvertNoGrad(x.DType);
+        var wc = weight == null ? null : weight.IsContiguous ? weight : weight.ConvertNoGrad(weight.DType);
+        var bc = bias == null ? null : bias.IsContiguous ? bias : bias.ConvertNoGrad(bias.DType);
+        var y = Tensor.Empty(op, x.Shape.ToArray(), x.DType, x.Device);
+        var mean = Tensor.Empty(op, new[] { rows }, x.DType, x.Device);
+        var rstd = Tensor.Empty(op, new[] { rows }, x.DType, x.Device);
+        var rowShape = new[] { rows, d };
+        var rowStrides = new[] { d, 1 };
+        var xd = xc.Desc.WithLayout(rowShape, rowStrides, xc.StorageOffset);
+        x.Backend.LayerNormForward(xd, wc?.Desc ?? default, bc?.Desc ?? default, eps, y.Desc.WithLayout(rowShape, rowStrides, 0), mean.Desc, rstd.Desc);
+        var inputs = new List<Tensor> { x };
+        if (weight != null) inputs.Add(weight);
+        if (bias != null) inputs.Add(bias);
+        if (Engine.ShouldRecord(inputs.ToArray()))
+        {
+            Engine.Record(y, op, inputs.ToArray(), (g, n) =>
+            {
+                using var g2 = g.IsContiguous ? null : g.ConvertNoGrad(g.DType);
+                var gd = (g2 ?? g).Desc.WithLayout(rowShape, rowStrides, (g2 ?? g).StorageOffset);
+                if (n.Needs(0))
+                {
+                    var gx = Tensor.Empty(op, x.Shape.ToArray(), x.DType, x.Device);
+                    gx.Backend.LayerNormBackward(xd, wc?.Desc ?? default, mean.Desc, rstd.Desc, gd, gx.Desc.WithLayout(rowShape, rowStrides, 0));
+                    n.Grads[0] = gx;
+                }
+                int next = 1;
+                using var gRows = (g2 ?? g).Reshape(rowShape);
+                if (weight != null)
+                {
+                    if (n.Needs(next))
+                    {
+                        using var xr = xc.Reshape(rowShape);
+                        using var centred = xr.Sub(mean.Reshape(rows, 1));
+                        using var xhat = centred.Mul(rstd.Reshape(rows, 1));
+                        using var prod = gRows.Mul(xhat);
+                        using var sum = prod.Sum(0);
+                        n.Grads[next] = sum.Reshape(normalizedShape);
+                    }
+                    next++;
+                }
+                if (bias != null && n.Needs(next))
+                {
+                    using var sum = gRows.Sum(0);
+                    n.Grads[next] = sum.Reshape(normalizedShape);
+                }
+            });
+        }
         return y;
     }
 

@@ -69,6 +69,30 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void FusedLayerNormMatchesComposedOpsOnALargeInput()
+    {
+        // 512 rows of 256 is above the parallel threshold, so the kernels run in chunks.
+        using var scope = Tensor.Scope();
+        var x = Tensor.Randn(new[] { 512, 256 }, new Generator(1), DType.Float64);
+        var w = Tensor.Randn(new[] { 256 }, new Generator(2), DType.Float64);
+        var b = Tensor.Randn(new[] { 256 }, new Generator(3), DType.Float64);
+        var up = Tensor.Randn(new[] { 512, 256 }, new Generator(4), DType.Float64);
+        foreach (var t in new[] { x, w, b }) t.RequiresGrad = true;
+        Functional.LayerNorm(x, new[] { 256 }, w, b).Mul(up).Sum().Backward();
+        var grads = new[] { x.Grad!.ToDoubleArray(), w.Grad!.ToDoubleArray(), b.Grad!.ToDoubleArray() };
+        foreach (var t in new[] { x, w, b }) t.Grad = null;
+        var mean = x.Mean(1, keepDim: true);
+        var xc = x.Sub(mean);
+        var composed = xc.Mul(xc.Square().Mean(1, keepDim: true).Add(1e-5).Rsqrt()).Mul(w).Add(b);
+        AssertClose(composed.ToDoubleArray(), Functional.LayerNorm(x, new[] { 256 }, w, b).ToDoubleArray(), 1e-10, 1e-12);
+        composed.Mul(up).Sum().Backward();
+        AssertClose(x.Grad!.ToDoubleArray(), grads[0], 1e-9, 1e-10);
+        AssertClose(w.Grad!.ToDoubleArray(), grads[1], 1e-9, 1e-10);
+        AssertClose(b.Grad!.ToDoubleArray(), grads[2], 1e-9, 1e-10);
+        foreach (var t in new[] { x, w, b }) t.Grad = null;
+    }
+
+    [Fact]
     public void NormalizationShapeErrorsNameOpAndShapes()
     {
         using var x = X();
