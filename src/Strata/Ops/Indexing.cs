@@ -157,7 +157,8 @@ public static partial class Functional
             if (p < -v || p >= v) throw new ArgumentException($"{op}: paddingIdx {p} is out of range for weight of shape {weight.Shape}.");
             if (p < 0) pad = p + v;
         }
-        using var flat = indices.Reshape(-1);
+        // Not disposed: backward reads the flattened indices (it lives in the caller's scope like other saved tensors).
+        var flat = indices.Reshape(-1);
         Tensor rows;
         using (GradMode.NoGrad())
         {
@@ -173,8 +174,7 @@ public static partial class Functional
         if (!ReferenceEquals(y, rows)) rows.Dispose();
         if (Engine.ShouldRecord(weight))
         {
-            var idx = flat.Detach();
-            TensorScope.Current?.Keep(idx);
+            var idx = flat;
             Engine.Record(y, op, new[] { weight }, (g, n) =>
             {
                 using var g2 = g.Reshape(-1, dim);

@@ -62,6 +62,31 @@ public class SoftmaxTests
     }
 
     [Fact]
+    public void Float32SoftmaxMatchesFloat64OnALargeStridedInput()
+    {
+        // 300 x 400 is above the parallel threshold; softmax over dim 0 makes every row strided.
+        using var scope = Tensor.Scope();
+        var x64 = Tensor.Randn(new[] { 300, 400 }, new Generator(5), DType.Float64);
+        var up = Tensor.Randn(new[] { 300, 400 }, new Generator(6), DType.Float64);
+        var x32 = x64.To(DType.Float32);
+        x64.RequiresGrad = true;
+        x32.RequiresGrad = true;
+        foreach (int d in new[] { 0, 1 })
+        {
+            var y64 = x64.Softmax(d);
+            var y32 = x32.Softmax(d);
+            AssertClose(y64.ToDoubleArray(), y32.ToDoubleArray(), 1e-4, 1e-7);
+            y64.Mul(up).Sum().Backward();
+            y32.Mul(up.To(DType.Float32)).Sum().Backward();
+            AssertClose(x64.Grad!.ToDoubleArray(), x32.Grad!.ToDoubleArray(), 1e-3, 1e-5);
+            x64.Grad = null;
+            x32.Grad = null;
+            using var s = x64.LogSoftmax(d).Exp().Sum(d);
+            Assert.All(s.ToDoubleArray(), v => Assert.Equal(1.0, v, 12));
+        }
+    }
+
+    [Fact]
     public void SoftmaxRejectsIntegerInput()
     {
         using var x = Tensor.FromArray(new long[] { 1, 2 });
