@@ -2,8 +2,8 @@ using Strata.Autograd;
 
 namespace Strata;
 
-// Normalisation layers, composed from differentiable ops (mean, centred square, rsqrt) so their backward is the
-// exact derivative of the forward; the biased variance normalises, as in PyTorch.
+// Normalisation layers: one graph node each with a closed-form backward (layer norm runs fused backend kernels);
+// the biased variance normalises, as in PyTorch.
 public static partial class Functional
 {
     /// <summary>
@@ -80,14 +80,6 @@ public static partial class Functional
         return y;
     }
 
-    private static Tensor Standardize(Tensor x, int[] dims, double eps, out Tensor mean, out Tensor var)
-    {
-        mean = x.Mean(dims, keepDim: true);
-        var xc = x.Sub(mean);
-        var = xc.Square().Mean(dims, keepDim: true);
-        return xc.Mul(var.Add(eps).Rsqrt());
-    }
-
     /// <summary>
     /// Batch normalisation of x [N, C] or [N, C, ...] per channel C, as <c>torch.nn.functional.batch_norm</c>. In
     /// training the batch statistics normalise, and running statistics (when given) are updated in place with
@@ -110,36 +102,95 @@ public static partial class Functional
         var pshape = new int[x.Rank];
         Array.Fill(pshape, 1);
         pshape[1] = c;
-        Tensor y;
-        if (training)
+        foreach (var p in new[] { weight, bias })
+            if (p != null && p.DType != x.DType)
+                throw new ArgumentException($"{op}: weight and bias must have the input's dtype {x.DType.Name()}, got {p.DType.Name()} of shape {p.Shape} (input shape {x.Shape}).");
+        var dims = Enumerable.Range(0, x.Rank).Where(i => i != 1).ToArray();
+        long count = x.Numel / Math.Max(c, 1);
+        Tensor xhat, invstd, y;
+        // Forward without recording; one node with the closed-form backward replaces the chain of composed ops.
+        using (GradMode.NoGrad())
         {
-            var dims = Enumerable.Range(0, x.Rank).Where(i => i != 1).ToArray();
-            long count = x.Numel / Math.Max(c, 1);
-            if (count <= 1)
-                throw new ArgumentException($"{op}: expected more than 1 value per channel when training, got input shape {x.Shape}.");
-            y = Standardize(x, dims, eps, out var mean, out var var);
-            if (runningMean != null && runningVar != null)
+            if (training)
             {
-                using var noGrad = GradMode.NoGrad();
-                using var m = mean.Reshape(c);
-                using var v = var.Reshape(c);
-                using var unbiased = v.Mul((double)count / (count - 1));
-                using var newMean = runningMean.Mul(1 - momentum).AddNoGrad(m.To(runningMean.DType), momentum);
-                using var newVar = runningVar.Mul(1 - momentum).AddNoGrad(unbiased.To(runningVar.DType), momentum);
-                runningMean.CopyFrom(newMean);
-                runningVar.CopyFrom(newVar);
+                if (count <= 1)
+                    throw new ArgumentException($"{op}: expected more than 1 value per channel when training, got input shape {x.Shape}.");
+                using var mean = x.Mean(dims, keepDim: true);
+                using var xc = x.Sub(mean);
+                using var sq = xc.Square();
+                using var var = sq.Mean(dims, keepDim: true);
+                using (var ve = var.Add(eps)) invstd = ve.Rsqrt();
+                xhat = xc.Mul(invstd);
+                if (runningMean != null && runningVar != null)
+                {
+                    using var m = mean.Reshape(c);
+                    using var v = var.Reshape(c);
+                    using var unbiased = v.Mul((double)count / (count - 1));
+                    using var mT = m.ConvertNoGrad(runningMean.DType);
+                    using var uT = unbiased.ConvertNoGrad(runningVar.DType);
+                    using var rm1 = runningMean.Mul(1 - momentum);
+                    using var rv1 = runningVar.Mul(1 - momentum);
+                    using var newMean = rm1.AddNoGrad(mT, momentum);
+                    using var newVar = rv1.AddNoGrad(uT, momentum);
+                    runningMean.CopyFrom(newMean);
+                    runningVar.CopyFrom(newVar);
+                }
             }
+            else
+            {
+                if (runningMean == null || runningVar == null)
+                    throw new ArgumentException($"{op}: evaluation mode needs runningMean and runningVar (input shape {x.Shape}).");
+                using var rm = runningMean.ConvertNoGrad(x.DType);
+                using var rv = runningVar.ConvertNoGrad(x.DType);
+                using var rmv = rm.Reshape(pshape);
+                using var rvv = rv.Reshape(pshape);
+                using (var ve = rvv.Add(eps)) invstd = ve.Rsqrt();
+                using var xc = x.Sub(rmv);
+                xhat = xc.Mul(invstd);
+            }
+            using var wv = weight?.Reshape(pshape);
+            using var bv = bias?.Reshape(pshape);
+            using var scaled = wv != null ? xhat.Mul(wv) : null;
+            var pre = scaled ?? xhat;
+            y = bv != null ? pre.Add(bv) : pre.Clone();
         }
-        else
+        var inputs = new List<Tensor> { x };
+        if (weight != null) inputs.Add(weight);
+        if (bias != null) inputs.Add(bias);
+        if (Engine.ShouldRecord(inputs.ToArray()))
         {
-            if (runningMean == null || runningVar == null)
-                throw new ArgumentException($"{op}: evaluation mode needs runningMean and runningVar (input shape {x.Shape}).");
-            var rm = runningMean.To(x.DType).Reshape(pshape);
-            var rv = runningVar.To(x.DType).Reshape(pshape);
-            y = x.Sub(rm).Mul(rv.Add(eps).Rsqrt());
+            Engine.Record(y, op, inputs.ToArray(), (g, n) =>
+            {
+                using var wv = weight?.Reshape(pshape);
+                if (n.Needs(0))
+                {
+                    using var gxhat = wv != null ? g.Mul(wv) : g.Clone();
+                    if (training)
+                    {
+                        // gx = invstd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat)), means over all but the channel dim.
+                        using var m1 = gxhat.Mean(dims, keepDim: true);
+                        using var gh = gxhat.Mul(xhat);
+                        using var m2 = gh.Mean(dims, keepDim: true);
+                        using var t2 = xhat.Mul(m2);
+                        using var d1 = gxhat.Sub(m1);
+                        using var d2 = d1.Sub(t2);
+                        n.Grads[0] = d2.Mul(invstd);
+                    }
+                    else n.Grads[0] = gxhat.Mul(invstd);
+                }
+                int next = 1;
+                if (weight != null)
+                {
+                    if (n.Needs(next))
+                    {
+                        using var gx = g.Mul(xhat);
+                        n.Grads[next] = gx.Sum(dims);
+                    }
+                    next++;
+                }
+                if (bias != null && n.Needs(next)) n.Grads[next] = g.Sum(dims);
+            });
         }
-        if (weight != null) y = y.Mul(weight.Reshape(pshape));
-        if (bias != null) y = y.Add(bias.Reshape(pshape));
         return y;
     }
 

@@ -64,6 +64,8 @@ public class NormalizationTests
         using var rv = Tensor.Ones(new[] { 3 }, DType.Float64);
         AssertGrad(v => Functional.BatchNorm(v[0], null, null, v[1], v[2], training: true), x, w, b);
         AssertGrad(v => Functional.BatchNorm(v[0], rm, rv, v[1], v[2], training: false), x, w, b);
+        var x4 = Leaf(5, 2, 3, 2, 2);
+        AssertGrad(v => Functional.BatchNorm(v[0].Permute(0, 1, 3, 2), null, null, v[1], v[2], training: true), x4, w, b);
         var x2 = Leaf(4, 3, 5);
         AssertGrad(v => Functional.BatchNorm(v[0].T, rm, rv, training: true), x2);
     }
