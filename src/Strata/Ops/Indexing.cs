@@ -6,10 +6,10 @@ namespace Strata;
 // index into an error that names the op, the value and the size it had to fit.
 public sealed partial class Tensor
 {
-    private static void RequireIndex(string op, Tensor index)
+    private void RequireIndex(string op, Tensor index)
     {
         if (index.DType != DType.Int64)
-            throw new ArgumentException($"{op}: index must be int64, got {index.DType.Name()} of shape {index.Shape}.");
+            throw new ArgumentException($"{op}: index must be int64, got {index.DType.Name()} of shape {index.Shape} (input shape {Shape}).");
     }
 
     private static IndexOutOfRangeException BadIndex(string op, long value, int dim, Tensor t)

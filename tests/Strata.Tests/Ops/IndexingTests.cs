@@ -47,6 +47,7 @@ public class IndexingTests
         AssertGrad(v => v[0].T.Gather(0, gi.T.Contiguous()), x);
         using var si = Idx(new long[] { 0, 2, 0, 1, 1, 1 }, 2, 3);
         AssertGrad(v => v[0].ScatterAdd(0, si, v[1]), x, s);
+        AssertGrad(v => v[0].T.ScatterAdd(0, si, v[1].Mul(v[1])), x, s);
         var big = Leaf(3, 3, 4);
         AssertGrad(v => v[0].ScatterAdd(1, si, v[1]), x, big);
         using var ii = Idx(new long[] { 2, 0, 2, 1 });
@@ -60,6 +61,8 @@ public class IndexingTests
         var w = Leaf(1, 4, 3);
         using var ids = Idx(new long[] { 0, 2, 2, 3, 0, 2 }, 2, 3);
         AssertGrad(v => Functional.Embedding(ids, v[0]), w);
+        var wt = Leaf(2, 3, 4);
+        AssertGrad(v => Functional.Embedding(ids, v[0].T), wt);
         var y = Functional.Embedding(ids, w, paddingIdx: 2);
         y.Sum().Backward();
         Assert.Equal(new double[] { 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 1 }, w.Grad!.ToDoubleArray());
@@ -87,6 +90,7 @@ public class IndexingTests
         var a = Assert.ThrowsAny<ArgumentException>(() => x.Gather(1, fi));
         Assert.Contains("gather", a.Message);
         Assert.Contains("[1, 2]", a.Message);
+        Assert.Contains("[2, 3]", a.Message);
         using var wide = Idx(new long[] { 0, 0, 0, 0, 0, 0, 0, 0 }, 2, 4);
         using var src = Tensor.Zeros(2, 4);
         a = Assert.ThrowsAny<ArgumentException>(() => x.ScatterAdd(0, wide, src));
