@@ -202,22 +202,82 @@ public static partial class Functional
             throw new ArgumentException($"{op}: logits and targets must be floating-point, got {logits.DType.Name()} of shape {logits.Shape} and {targets.DType.Name()} of shape {targets.Shape}.");
         if (targets.Shape != logits.Shape)
             throw new ArgumentException($"{op}: targets of shape {targets.Shape} must have the shape of logits {logits.Shape}.");
-        var negX = logits.Neg();
-        var sp = negX.Softplus();
-        Tensor loss;
-        if (posWeight != null)
+        Tensor loss, sp;
+        Tensor? logWeight = null;
+        // Forward without recording, then one node whose backward is the closed form:
+        // dL/dx = (1 - t) - lw * sigmoid(-x), dL/dt = (posWeight - 1) softplus(-x) - x, dL/dposWeight = t softplus(-x).
+        using (GradMode.NoGrad())
         {
-            var logWeight = targets.Mul(posWeight.Sub(1.0)).Add(1.0);
-            if (logWeight.Shape != logits.Shape)
-                throw new ArgumentException($"{op}: posWeight of shape {posWeight.Shape} does not broadcast to logits of shape {logits.Shape}.");
-            loss = targets.Affine(-1, 1).Mul(logits).Add(logWeight.Mul(sp));
+            using var negX = logits.Neg();
+            sp = negX.Softplus();
+            if (posWeight != null)
+            {
+                using var pw1 = posWeight.Sub(1.0);
+                using var tp = targets.Mul(pw1);
+                logWeight = tp.Add(1.0);
+                if (logWeight.Shape != logits.Shape)
+                    throw new ArgumentException($"{op}: posWeight of shape {posWeight.Shape} does not broadcast to logits of shape {logits.Shape}.");
+            }
+            using var oneMinusT = targets.Affine(-1, 1);
+            using var lin = oneMinusT.Mul(logits);
+            using var soft = logWeight != null ? logWeight.Mul(sp) : null;
+            var raw = lin.Add(soft ?? sp);
+            if (weight != null)
+            {
+                loss = raw.Mul(weight);
+                raw.Dispose();
+                if (loss.Shape != logits.Shape)
+                    throw new ArgumentException($"{op}: weight of shape {weight.Shape} does not broadcast to logits of shape {logits.Shape}.");
+            }
+            else loss = raw;
         }
-        else loss = targets.Affine(-1, 1).Mul(logits).Add(sp);
-        if (weight != null)
+        var inputs = new List<Tensor> { logits, targets };
+        if (posWeight != null) inputs.Add(posWeight);
+        if (weight != null) inputs.Add(weight);
+        if (Engine.ShouldRecord(inputs.ToArray()))
         {
-            loss = loss.Mul(weight);
-            if (loss.Shape != logits.Shape)
-                throw new ArgumentException($"{op}: weight of shape {weight.Shape} does not broadcast to logits of shape {logits.Shape}.");
+            var shape = logits.Shape.ToArray();
+            Engine.Record(loss, op, inputs.ToArray(), (g, n) =>
+            {
+                // The unweighted loss is needed for the weight's gradient; it is recomputed rather than saved.
+                using var gw = weight != null ? g.Mul(weight) : null;
+                var ge = gw ?? g;
+                if (n.Needs(0))
+                {
+                    using var sigNeg = logits.Neg().Sigmoid();
+                    using var a = logWeight != null ? logWeight.Mul(sigNeg) : sigNeg.Clone();
+                    using var oneMinusT = targets.Affine(-1, 1);
+                    using var d = oneMinusT.Sub(a);
+                    n.Grads[0] = ge.Mul(d).SumTo(shape);
+                }
+                if (n.Needs(1))
+                {
+                    using var pw1 = posWeight?.Sub(1.0);
+                    using var spw = pw1 != null ? sp.Mul(pw1) : null;
+                    using var d2 = spw != null ? spw.Sub(logits) : logits.Neg();
+                    n.Grads[1] = ge.Mul(d2).SumTo(shape);
+                }
+                int next = 2;
+                if (posWeight != null)
+                {
+                    if (n.Needs(next))
+                    {
+                        using var d = targets.Mul(sp);
+                        using var gd = ge.Mul(d);
+                        n.Grads[next] = gd.SumTo(posWeight.Shape.ToArray());
+                    }
+                    next++;
+                }
+                if (weight != null && n.Needs(next))
+                {
+                    using var oneMinusT = targets.Affine(-1, 1);
+                    using var lin = oneMinusT.Mul(logits);
+                    using var soft = logWeight != null ? logWeight.Mul(sp) : sp.Clone();
+                    using var raw = lin.Add(soft);
+                    using var gr = g.Mul(raw);
+                    n.Grads[next] = gr.SumTo(weight.Shape.ToArray());
+                }
+            });
         }
         return reduction switch
         {
