@@ -47,8 +47,8 @@ public static partial class Functional
         var w = CheckClassWeight(op, weight, logits, c);
         if (target.DType.IsFloating())
         {
-            if (target.Shape != logits.Shape)
-                throw new ArgumentException($"{op}: probability target of shape {target.Shape} must have the shape of logits {logits.Shape}.");
+            if (target.Shape != logits.Shape || target.DType != logits.DType)
+                throw new ArgumentException($"{op}: probability target ({target.DType.Name()} of shape {target.Shape}) must have the dtype and shape of logits ({logits.DType.Name()} of shape {logits.Shape}).");
             var logp = logits.LogSoftmax(1);
             var t = labelSmoothing > 0 ? target.Mul(1 - labelSmoothing).Add(labelSmoothing / c) : target;
             var term = logp.Mul(t);
@@ -200,8 +200,8 @@ public static partial class Functional
         const string op = "binary_cross_entropy_with_logits";
         if (!logits.DType.IsFloating() || !targets.DType.IsFloating())
             throw new ArgumentException($"{op}: logits and targets must be floating-point, got {logits.DType.Name()} of shape {logits.Shape} and {targets.DType.Name()} of shape {targets.Shape}.");
-        if (targets.Shape != logits.Shape)
-            throw new ArgumentException($"{op}: targets of shape {targets.Shape} must have the shape of logits {logits.Shape}.");
+        if (targets.Shape != logits.Shape || targets.DType != logits.DType)
+            throw new ArgumentException($"{op}: targets ({targets.DType.Name()} of shape {targets.Shape}) must have the dtype and shape of logits ({logits.DType.Name()} of shape {logits.Shape}).");
         Tensor loss, sp;
         Tensor? logWeight = null;
         // Forward without recording, then one node whose backward is the closed form:

@@ -176,5 +176,12 @@ public class LossTests
         Assert.Contains("binary_cross_entropy_with_logits", e.Message);
         Assert.Contains("[3, 4]", e.Message);
         Assert.Contains("[4, 3]", e.Message);
+        using var t64 = Tensor.Zeros(new[] { 3, 4 }, DType.Float64);
+        e = Assert.ThrowsAny<ArgumentException>(() => Functional.BinaryCrossEntropyWithLogits(x, t64));
+        Assert.Contains("float64", e.Message);
+        Assert.Contains("[3, 4]", e.Message);
+        e = Assert.ThrowsAny<ArgumentException>(() => Functional.CrossEntropy(x, t64));
+        Assert.Contains("cross_entropy", e.Message);
+        Assert.Contains("float64", e.Message);
     }
 }
