@@ -15,10 +15,12 @@ public class NnReferenceTests
 {
     // The reference values are exact (computed in float64 from the float32 inputs); Strata computes in float32.
     private const double Rtol = 1e-5;
-    // Absolute floor: float32 rounding of sums of many terms leaves an error of a few ulps of the terms' magnitude,
-    // which is not small relative to a result that cancels to near zero. Values here are O(1), so 1e-6 (about 8 ulps
-    // at 1.0) covers that without hiding real errors.
-    private const double Atol = 1e-6;
+    // Absolute floor: float32 rounding of a sum of n terms leaves an error of up to about n ulps of the terms'
+    // magnitude, which is not small relative to a result that cancels to near zero (e.g. a weight gradient summing
+    // N·OH·OW ≈ 40 products of O(1) values). The largest such deviation measured on this data is 5e-7 (grad weight of
+    // conv_transpose2d_basic, a value of 0.06); 2e-6 leaves headroom for a different summation order (threading, SIMD)
+    // while still catching real errors, and every value away from zero is held to the 1e-5 relative tolerance.
+    private const double Atol = 2e-6;
 
     private static readonly Lazy<Dictionary<string, JsonElement>> Cases = new(() =>
     {
