@@ -16,6 +16,15 @@ public sealed partial class Tensor
     internal static Tensor BinaryKernel(string op, BinaryOp kind, Tensor a, Tensor b, DType? outDType = null, double alpha = 0, double beta = 0)
     {
         CheckSameDevice(op, a, b);
+        // Comparison kernels always write one byte per element; a non-bool result (a 0/1 mask in the
+        // input's dtype, as the max/min backward asks for) is a converted bool tensor, not bytes written
+        // into float storage.
+        if (kind is BinaryOp.Eq or BinaryOp.Ne or BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge or BinaryOp.And or BinaryOp.Or
+            && outDType is { } odt && odt != DType.Bool)
+        {
+            using var mask = BinaryKernel(op, kind, a, b, DType.Bool);
+            return mask.ConvertNoGrad(odt);
+        }
         var shape = Strata.Shape.Broadcast(op, a._shape, b._shape);
         var dt = DTypeInfo.Promote(a.DType, b.DType);
         Tensor ac = a.DType == dt ? a : a.ConvertNoGrad(dt);
@@ -29,6 +38,20 @@ public sealed partial class Tensor
         if (!ReferenceEquals(ac, a)) ac.Dispose();
         if (!ReferenceEquals(bc, b)) bc.Dispose();
         return y;
+    }
+
+    /// <summary>
+    /// Disposes the intermediates of a composite op, unless its result was recorded in a graph: then the
+    /// intermediates are nodes of that graph (and may be saved for backward), and disposing them would cut
+    /// the graph and free memory the backward reads. They are left to their scope (or the collector).
+    /// </summary>
+    internal static void DisposeTemps(Tensor result, Tensor? t0, Tensor? t1 = null, Tensor? t2 = null, Tensor? t3 = null)
+    {
+        if (result._gradFn != null) return;
+        if (t0 != null && !ReferenceEquals(t0, result)) t0.Dispose();
+        if (t1 != null && !ReferenceEquals(t1, result)) t1.Dispose();
+        if (t2 != null && !ReferenceEquals(t2, result)) t2.Dispose();
+        if (t3 != null && !ReferenceEquals(t3, result)) t3.Dispose();
     }
 
     internal Tensor ConvertNoGrad(DType dtype)

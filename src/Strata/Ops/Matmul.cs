@@ -14,24 +14,34 @@ public sealed partial class Tensor
     {
         if (a.Rank == 0 || b.Rank == 0)
             throw new ArgumentException($"matmul: both operands need at least one dimension, got shapes {a.Shape} and {b.Shape}.");
+        int ka = a._shape[^1], kb = b.Rank == 1 ? b._shape[0] : b._shape[^2];
+        if (ka != kb) // checked here so the message names the shapes the caller passed, not the promoted ones
+            throw new ArgumentException($"matmul: inner dimensions differ: {a.Shape} · {b.Shape} ({ka} vs {kb}).");
+        // The temporaries below are graph nodes when gradients are recorded, so they are only disposed when not.
         if (a.Rank == 1 && b.Rank == 1)
         {
-            using var a2 = a.Unsqueeze(0);
-            using var b2 = b.Unsqueeze(1);
-            using var m = Matmul(a2, b2);
-            return m.Reshape();
+            var a2 = a.Unsqueeze(0);
+            var b2 = b.Unsqueeze(1);
+            var m = Matmul(a2, b2);
+            var y = m.Reshape();
+            DisposeTemps(y, a2, b2, m);
+            return y;
         }
         if (a.Rank == 1)
         {
-            using var a2 = a.Unsqueeze(0);
-            using var m = Matmul(a2, b);
-            return m.Squeeze(-2);
+            var a2 = a.Unsqueeze(0);
+            var m = Matmul(a2, b);
+            var y = m.Squeeze(-2);
+            DisposeTemps(y, a2, m);
+            return y;
         }
         if (b.Rank == 1)
         {
-            using var b2 = b.Unsqueeze(1);
-            using var m = Matmul(a, b2);
-            return m.Squeeze(-1);
+            var b2 = b.Unsqueeze(1);
+            var m = Matmul(a, b2);
+            var y = m.Squeeze(-1);
+            DisposeTemps(y, b2, m);
+            return y;
         }
         return MatmulNd(a, b);
     }
@@ -42,7 +52,7 @@ public sealed partial class Tensor
     {
         CheckSameDevice("matmul", a, b);
         if (a.DType != b.DType)
-            throw new ArgumentException($"matmul: dtypes differ ({a.DType.Name()} and {b.DType.Name()}); convert one with To().");
+            throw new ArgumentException($"matmul: dtypes differ ({a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}); convert one with To().");
         if (!a.DType.IsFloating())
             throw new ArgumentException($"matmul: needs floating-point operands, got {a.DType.Name()}.");
         int m = a._shape[^2], k = a._shape[^1], k2 = b._shape[^2], n = b._shape[^1];
@@ -54,9 +64,11 @@ public sealed partial class Tensor
         {
             var outShape = a._shape.ToArray();
             outShape[^1] = n;
-            using var a2 = a.Reshape(-1, k);
-            using var y2 = MatmulNd(a2, b);
-            return y2.Reshape(outShape);
+            var a2 = a.Reshape(-1, k);
+            var y2 = MatmulNd(a2, b);
+            var y3 = y2.Reshape(outShape);
+            DisposeTemps(y3, a2, y2);
+            return y3;
         }
 
         var batch = Strata.Shape.Broadcast("matmul", a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2));

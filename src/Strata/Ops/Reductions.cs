@@ -165,19 +165,23 @@ public sealed partial class Tensor
         var (rd, reduced) = ReduceDims("var", dims);
         long count = 1;
         for (int i = 0; i < Rank; i++) if (reduced[i]) count *= _shape[i];
-        using var mean = Mean(rd, keepDim: true);
-        using var diff = Sub(mean);
-        using var sq = diff.Square();
-        using var s = sq.Sum(rd, keepDim);
-        return s.Div(Math.Max(0, count - correction));
+        var mean = Mean(rd, keepDim: true);
+        var diff = Sub(mean);
+        var sq = diff.Square();
+        var s = sq.Sum(rd, keepDim);
+        var y = s.Div(Math.Max(0, count - correction));
+        DisposeTemps(y, mean, diff, sq, s); // only when not part of a graph
+        return y;
     }
 
     public Tensor Var(int dim, bool keepDim = false, int correction = 1) => Var(new[] { dim }, keepDim, correction);
 
     public Tensor Std(int[]? dims = null, bool keepDim = false, int correction = 1)
     {
-        using var v = Var(dims, keepDim, correction);
-        return v.Sqrt();
+        var v = Var(dims, keepDim, correction);
+        var y = v.Sqrt();
+        DisposeTemps(y, v); // only when not part of a graph
+        return y;
     }
 
     public Tensor Std(int dim, bool keepDim = false, int correction = 1) => Std(new[] { dim }, keepDim, correction);

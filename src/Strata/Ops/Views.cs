@@ -183,8 +183,10 @@ public sealed partial class Tensor
         if (index < -size || index >= size)
             throw new ArgumentOutOfRangeException(nameof(index), $"select: index {index} is out of range for dimension {dim} of size {size} (shape {Shape}).");
         if (index < 0) index += size;
-        using var narrowed = Narrow(d, index, 1);
-        return narrowed.Squeeze(d);
+        var narrowed = Narrow(d, index, 1);
+        var y = narrowed.Squeeze(d);
+        DisposeTemps(y, narrowed); // a graph node when recorded: disposing it would cut the gradient
+        return y;
     }
 
     /// <summary>Removes dimensions of size 1 (all of them, or just <paramref name="dim"/>).</summary>

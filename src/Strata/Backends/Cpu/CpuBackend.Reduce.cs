@@ -166,25 +166,24 @@ public sealed unsafe partial class CpuBackend
         {
             switch (Op)
             {
-                case ReduceOp.Sum: return Fold(x, ReduceOp.Sum, T.Zero);
-                case ReduceOp.Mean: return Fold(x, ReduceOp.Sum, T.Zero) / T.CreateTruncating(Plan.InnerCount);
-                case ReduceOp.Prod: return Fold(x, ReduceOp.Prod, T.One);
-                case ReduceOp.Max: return Fold(x, ReduceOp.Max, T.NegativeInfinity);
-                case ReduceOp.Min: return Fold(x, ReduceOp.Min, T.PositiveInfinity);
+                case ReduceOp.Sum: return Fold(x, ReduceOp.Sum, T.Zero, T.Zero);
+                case ReduceOp.Mean: return Fold(x, ReduceOp.Sum, T.Zero, T.Zero) / T.CreateTruncating(Plan.InnerCount);
+                case ReduceOp.Prod: return Fold(x, ReduceOp.Prod, T.One, T.Zero);
+                case ReduceOp.Max: return Fold(x, ReduceOp.Max, T.NegativeInfinity, T.Zero);
+                case ReduceOp.Min: return Fold(x, ReduceOp.Min, T.PositiveInfinity, T.Zero);
                 case ReduceOp.LogSumExp:
-                    T m = Fold(x, ReduceOp.Max, T.NegativeInfinity);
+                    T m = Fold(x, ReduceOp.Max, T.NegativeInfinity, T.Zero);
                     if (T.IsInfinity(m)) return m;
-                    _shift = m;
-                    T s = Fold(x, ReduceOp.LogSumExp, T.Zero);
+                    T s = Fold(x, ReduceOp.LogSumExp, T.Zero, m);
                     return m + T.Log(s);
                 default: throw new NotSupportedException(Op.ToString());
             }
         }
 
-        private T _shift;
-
-        // Walks the inner block row by row; contiguous rows use TensorPrimitives.
-        private T Fold(T* x, ReduceOp kind, T acc)
+        // Walks the inner block row by row; contiguous rows use TensorPrimitives. The logsumexp shift is passed
+        // down rather than kept in a field: one body instance serves every thread of a parallel reduce, so a
+        // field would be overwritten by other rows' maxima mid-sum.
+        private T Fold(T* x, ReduceOp kind, T acc, T shift)
         {
             int rank = Plan.InnerRank;
             int n = Plan.InnerShape[rank - 1];
@@ -196,7 +195,7 @@ public sealed unsafe partial class CpuBackend
                 long off = 0;
                 for (int d = 0; d < rank - 1; d++) off += (long)idx[d] * Plan.InnerStrides[d];
                 T* row = x + off;
-                acc = Combine(kind, acc, row, n, s);
+                acc = Combine(kind, acc, row, n, s, shift);
                 for (int d = rank - 2; d >= 0; d--)
                 {
                     if (++idx[d] < Plan.InnerShape[d]) break;
@@ -206,7 +205,7 @@ public sealed unsafe partial class CpuBackend
             return acc;
         }
 
-        private T Combine(ReduceOp kind, T acc, T* row, int n, int s)
+        private static T Combine(ReduceOp kind, T acc, T* row, int n, int s, T shift)
         {
             if (s == 1)
             {
@@ -227,7 +226,7 @@ public sealed unsafe partial class CpuBackend
                     case ReduceOp.Prod: acc *= v; break;
                     case ReduceOp.Max: acc = T.IsNaN(v) || T.IsNaN(acc) ? T.NaN : T.Max(acc, v); break;
                     case ReduceOp.Min: acc = T.IsNaN(v) || T.IsNaN(acc) ? T.NaN : T.Min(acc, v); break;
-                    case ReduceOp.LogSumExp: acc += T.Exp(v - _shift); break;
+                    case ReduceOp.LogSumExp: acc += T.Exp(v - shift); break;
                 }
             }
             return acc;
