@@ -65,6 +65,7 @@ public sealed unsafe partial class CpuBackend
     private static void ReduceFloat<T>(ReduceOp op, in TensorDesc x, int reducedRank, in TensorDesc y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var p = MakeReducePlan(x, reducedRank, y);
+        if (p.OuterCount == 0) return; // empty output (a kept dim of size 0): nothing to write, and no index to decompose
         T* xp = Ptr<T>(x);
         T* yp = Ptr<T>(y);
         if (p.InnerCount == 0)
@@ -102,6 +103,7 @@ public sealed unsafe partial class CpuBackend
 
     private static void ForOuter(ref ReducePlan p, (int begin, int end) range, OuterAction action)
     {
+        if (range.begin >= range.end) return; // also avoids decomposing an index over a size-0 dim
         Span<int> idx = stackalloc int[StridedLoop.MaxRank];
         long rem = range.begin;
         for (int d = p.OuterRank - 1; d >= 0; d--)
