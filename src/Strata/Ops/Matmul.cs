@@ -131,8 +131,10 @@ public sealed partial class Tensor
         if (ok)
             return new TensorDesc(t.Buffer, t.DType, new[] { bsz, r, c }, new[] { batchStride ?? 0, rs, cs }, t._offset);
         var full = batch.Concat(new[] { r, c }).ToArray();
-        using var view = t.BroadcastView("matmul", full);
+        var view = t.BroadcastView("matmul", full);
         temp = view.ConvertContiguous();
+        // BroadcastView returns t itself when no broadcast is needed; only a new view is ours to dispose.
+        if (!ReferenceEquals(view, t)) view.Dispose();
         return new TensorDesc(temp.Buffer, temp.DType, new[] { bsz, r, c }, new[] { r * c, c, 1 }, 0);
     }
 

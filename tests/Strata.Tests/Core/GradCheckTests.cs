@@ -135,6 +135,19 @@ public class GradCheckTests
     }
 
     [Fact]
+    public void MatmulBatchLayoutsThatNeedACopy()
+    {
+        var a = Leaf(41, 2, 3, 4, 5);
+        var b = Leaf(42, 3, 2, 5, 2);
+        // Permuted batch dims cannot be walked with one batch stride: the operand is copied first.
+        AssertGrad(x => x[0].Permute(1, 0, 2, 3).Matmul(x[1]), a, b);
+        AssertGrad(x => x[1].Permute(1, 0, 3, 2).Matmul(x[0].Transpose(-1, -2)), a, b);
+        // A non-contiguous batched left operand times a matrix (no batch folding), and a matrix times a batch.
+        AssertGrad(x => x[0].Permute(1, 0, 2, 3).Matmul(x[1].Select(0, 0).Select(0, 1)), a, b);
+        AssertGrad(x => x[1].Select(0, 1).Select(0, 1).T.Matmul(x[0].Transpose(-1, -2)), a, b);
+    }
+
+    [Fact]
     public void Activations()
     {
         var a = Leaf(36, -3.0, 3.0, 3, 1);
