@@ -84,6 +84,29 @@ public class AutogradEdgeTests
     }
 
     [Fact]
+    public void GradientsHaveTheDTypeOfTheirInput()
+    {
+        // float32 op float64 promotes to float64, but each input's gradient must come back in its own dtype
+        // (an optimizer adds it in place to the parameter).
+        using var scope = Tensor.Scope();
+        var w = Tensor.FromArray(new float[] { 1, 2 });
+        w.RequiresGrad = true;
+        var d = Tensor.FromArray(new double[] { 3, 4 });
+        d.RequiresGrad = true;
+        var y = w.Mul(d).Add(Tensor.Where(Tensor.FromArray(new[] { true, false }), w, d)).Sum();
+        Assert.Equal(DType.Float64, y.DType);
+        y.Backward();
+        Assert.Equal(DType.Float32, w.Grad!.DType);
+        Assert.Equal(new float[] { 4, 4 }, w.Grad.ToArray<float>());
+        Assert.Equal(DType.Float64, d.Grad!.DType);
+        Assert.Equal(new double[] { 1, 3 }, d.Grad.ToArray<double>());
+        using (GradMode.NoGrad()) w.AddInPlace(w.Grad, -0.5);
+        Assert.Equal(new float[] { -1, 0 }, w.ToArray<float>());
+        w.Grad.Dispose();
+        d.Grad.Dispose();
+    }
+
+    [Fact]
     public void ScalarAndRankZeroOps()
     {
         using var scope = Tensor.Scope();
