@@ -154,3 +154,49 @@ public class AwkwardSizeTests
         }
     }
 }
+
+/// <summary>The parallel paths (row chunks, and segments of one long row) against plain loops, with several thread counts.</summary>
+[Collection("GlobalThreads")]
+public class ParallelPathTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void LongRowsAndManyRowsMatchLoops(int threads)
+    {
+        int saved = Strata.Backends.Cpu.CpuThreadPool.Threads;
+        Strata.Backends.Cpu.CpuThreadPool.Threads = threads;
+        try
+        {
+            using var scope = Tensor.Scope();
+            // One long row (segmented), a long strided row, and many short rows of a transposed layout.
+            var x = Tensor.Uniform(new[] { 300_001 }, -1, 1, new Generator(500), DType.Float64);
+            var xs = Tensor.Uniform(new[] { 2, 150_001 }, -1, 1, new Generator(501), DType.Float64).T.Select(1, 1);
+            var m = Tensor.Uniform(new[] { 70_001, 3 }, -1, 1, new Generator(502), DType.Float64).T;
+            foreach (var t in new[] { x, xs, m })
+            {
+                var v = t.ToArray<double>();
+                var e = t.Exp().Add(t).ToArray<double>();
+                for (int i = 0; i < v.Length; i++) Assert.Equal(Math.Exp(v[i]) + v[i], e[i], 1e-15 * 8); // vectorised exp may differ by an ulp
+                double s = 0, mx = double.NegativeInfinity;
+                foreach (var q in v) { s += q; mx = Math.Max(mx, q); }
+                Assert.Equal(s, t.Sum().Item(), 1e-12 * v.Length);
+                Assert.Equal(mx, t.Max().Item());
+            }
+            var rowSums = m.Sum(1).ToArray<double>();
+            var mv = m.ToArray<double>();
+            int cols = m.Size(1);
+            for (int r = 0; r < 3; r++)
+            {
+                double s = 0;
+                for (int c = 0; c < cols; c++) s += mv[r * cols + c];
+                Assert.Equal(s, rowSums[r], 1e-12 * cols);
+            }
+            var colMax = m.Max(0).ToArray<double>();
+            for (int c = 0; c < cols; c++)
+                Assert.Equal(Math.Max(mv[c], Math.Max(mv[cols + c], mv[2 * cols + c])), colMax[c]);
+        }
+        finally { Strata.Backends.Cpu.CpuThreadPool.Threads = saved; }
+    }
+}
