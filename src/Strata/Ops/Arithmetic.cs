@@ -73,10 +73,15 @@ public sealed partial class Tensor
     {
         if (_shape.AsSpan().SequenceEqual(shape)) return this;
         int lead = Rank - shape.Length;
-        var dims = new List<int>();
+        // Plain arrays, no List/LINQ: this runs for every broadcast gradient in every training step.
+        int count = 0;
         for (int i = 0; i < Rank; i++)
-            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) dims.Add(i);
-        var s = Sum(dims.ToArray(), keepDim: true);
+            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) count++;
+        var dims = new int[count];
+        count = 0;
+        for (int i = 0; i < Rank; i++)
+            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) dims[count++] = i;
+        var s = Sum(dims, keepDim: true);
         return s.Rank == shape.Length && s._shape.AsSpan().SequenceEqual(shape) ? s : s.Reshape(shape);
     }
 

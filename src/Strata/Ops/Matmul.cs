@@ -72,7 +72,7 @@ public sealed partial class Tensor
         }
 
         var batch = Strata.Shape.Broadcast("matmul", a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2));
-        var yShape = batch.Concat(new[] { m, n }).ToArray();
+        var yShape = WithMatrix(batch, m, n);
         var y = Empty("matmul", yShape, a.DType, a.Device);
         int bsz = 1;
         foreach (var d in batch) bsz *= d;
@@ -130,12 +130,22 @@ public sealed partial class Tensor
         }
         if (ok)
             return new TensorDesc(t.Buffer, t.DType, new[] { bsz, r, c }, new[] { batchStride ?? 0, rs, cs }, t._offset);
-        var full = batch.Concat(new[] { r, c }).ToArray();
+        var full = WithMatrix(batch, r, c);
         var view = t.BroadcastView("matmul", full);
         temp = view.ConvertContiguous();
         // BroadcastView returns t itself when no broadcast is needed; only a new view is ours to dispose.
         if (!ReferenceEquals(view, t)) view.Dispose();
         return new TensorDesc(temp.Buffer, temp.DType, new[] { bsz, r, c }, new[] { r * c, c, 1 }, 0);
+    }
+
+    // batch dims followed by [rows, cols] (no LINQ: matmul runs in every training step).
+    private static int[] WithMatrix(int[] batch, int rows, int cols)
+    {
+        var shape = new int[batch.Length + 2];
+        batch.CopyTo(shape, 0);
+        shape[^2] = rows;
+        shape[^1] = cols;
+        return shape;
     }
 
     private Tensor ConvertContiguous()

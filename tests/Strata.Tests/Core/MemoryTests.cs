@@ -113,11 +113,13 @@ public class TrainingAllocationTests
     private readonly ITestOutputHelper _out;
     public TrainingAllocationTests(ITestOutputHelper output) => _out = output;
 
-    [Fact]
-    public void MlpTrainingStepAllocatesLittleAndLearns()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MlpTrainingStepAllocatesLittleAndLearns(int threads)
     {
         int saved = CpuThreadPool.Threads;
-        CpuThreadPool.Threads = 1;
+        CpuThreadPool.Threads = threads;
         var x = Tensor.Uniform(new[] { 64, 784 }, 0, 1, new Generator(1));
         var target = Tensor.Normal(new[] { 64, 10 }, 0, 1, new Generator(2));
         var w1 = Tensor.Normal(new[] { 784, 128 }, 0, 1.0 / Math.Sqrt(784), new Generator(3));
