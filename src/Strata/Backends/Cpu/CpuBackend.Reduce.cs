@@ -78,12 +78,12 @@ public sealed unsafe partial class CpuBackend
                 ReduceOp.LogSumExp => T.NegativeInfinity,
                 _ => throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension."),
             };
-            ForOuter(ref p, (0, p.OuterCount), (xo, yo) => yp[yo] = empty);
+            ForOuter(ref p, (0, p.OuterCount), new FillOuter<T> { Y = yp, Value = empty });
             return;
         }
         if (p.InnerCount == 1)
         {
-            ForOuter(ref p, (0, p.OuterCount), (xo, yo) => yp[yo] = xp[xo]);
+            ForOuter(ref p, (0, p.OuterCount), new CopyOuter<T> { X = xp, Y = yp });
             return;
         }
         var body = new FloatReduceBody<T> { Plan = p, X = xp, Y = yp, Op = op };
@@ -99,9 +99,27 @@ public sealed unsafe partial class CpuBackend
         return Math.Min(outer, CpuThreadPool.Threads * 4);
     }
 
-    private delegate void OuterAction(long xOffset, long yOffset);
+    /// <summary>Work for one output element of a reduce. A struct type parameter (not a delegate) so that
+    /// ForOuter is specialised per kernel and a call allocates no closure.</summary>
+    private interface IOuterAction
+    {
+        void Run(long xOffset, long yOffset);
+    }
 
-    private static void ForOuter(ref ReducePlan p, (int begin, int end) range, OuterAction action)
+    private struct FillOuter<T> : IOuterAction where T : unmanaged
+    {
+        public T* Y;
+        public T Value;
+        public void Run(long xo, long yo) => Y[yo] = Value;
+    }
+
+    private struct CopyOuter<T> : IOuterAction where T : unmanaged
+    {
+        public T* X, Y;
+        public void Run(long xo, long yo) => Y[yo] = X[xo];
+    }
+
+    private static void ForOuter<TA>(ref ReducePlan p, (int begin, int end) range, TA action) where TA : struct, IOuterAction
     {
         if (range.begin >= range.end) return; // also avoids decomposing an index over a size-0 dim
         Span<int> idx = stackalloc int[StridedLoop.MaxRank];
@@ -119,7 +137,7 @@ public sealed unsafe partial class CpuBackend
                 xo += (long)idx[d] * p.OuterStrides[d];
                 yo += (long)idx[d] * p.YStrides[d];
             }
-            action(xo, yo);
+            action.Run(xo, yo);
             for (int d = p.OuterRank - 1; d >= 0; d--)
             {
                 if (++idx[d] < p.OuterShape[d]) break;
@@ -244,28 +262,35 @@ public sealed unsafe partial class CpuBackend
             throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension.");
         T* xp = Ptr<T>(x);
         T* yp = Ptr<T>(y);
-        int rank = p.InnerRank, innerCount = p.InnerCount;
-        var innerShape = new int[rank];
-        var innerStrides = new int[rank];
-        for (int d = 0; d < rank; d++) { innerShape[d] = p.InnerShape[d]; innerStrides[d] = p.InnerStrides[d]; }
-        ForOuter(ref p, (0, p.OuterCount), (xo, yo) =>
+        ForOuter(ref p, (0, p.OuterCount), new IntReduceOuter<T> { X = xp, Y = yp, Op = op, Plan = p });
+    }
+
+    private struct IntReduceOuter<T> : IOuterAction where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        public T* X, Y;
+        public ReduceOp Op;
+        public ReducePlan Plan;
+
+        public void Run(long xo, long yo)
         {
+            var op = Op;
+            int rank = Plan.InnerRank, innerCount = Plan.InnerCount;
             T acc = op switch { ReduceOp.Sum => T.Zero, ReduceOp.Prod => T.One, ReduceOp.Max => T.MinValue, _ => T.MaxValue };
             Span<int> idx = stackalloc int[StridedLoop.MaxRank];
             for (int e = 0; e < innerCount; e++)
             {
                 long off = 0;
-                for (int d = 0; d < rank; d++) off += (long)idx[d] * innerStrides[d];
-                T v = xp[xo + off];
+                for (int d = 0; d < rank; d++) off += (long)idx[d] * Plan.InnerStrides[d];
+                T v = X[xo + off];
                 acc = op switch { ReduceOp.Sum => acc + v, ReduceOp.Prod => acc * v, ReduceOp.Max => T.Max(acc, v), _ => T.Min(acc, v) };
                 for (int d = rank - 1; d >= 0; d--)
                 {
-                    if (++idx[d] < innerShape[d]) break;
+                    if (++idx[d] < Plan.InnerShape[d]) break;
                     idx[d] = 0;
                 }
             }
-            yp[yo] = acc;
-        });
+            Y[yo] = acc;
+        }
     }
 
     public void ArgReduce(ArgReduceOp op, in TensorDesc x, in TensorDesc y)
@@ -288,19 +313,28 @@ public sealed unsafe partial class CpuBackend
         if (n == 0) throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension.");
         T* xp = Ptr<T>(x);
         long* yp = Ptr<long>(y);
-        bool max = op == ArgReduceOp.ArgMax;
-        ForOuter(ref p, (0, p.OuterCount), (xo, yo) =>
+        ForOuter(ref p, (0, p.OuterCount), new ArgReduceOuter<T> { X = xp, Y = yp, N = n, S = s, Max = op == ArgReduceOp.ArgMax });
+    }
+
+    private struct ArgReduceOuter<T> : IOuterAction where T : unmanaged, INumber<T>
+    {
+        public T* X;
+        public long* Y;
+        public int N, S;
+        public bool Max;
+
+        public void Run(long xo, long yo)
         {
-            T best = xp[xo];
+            T best = X[xo];
             long bi = 0;
             if (!T.IsNaN(best))
-                for (int i = 1; i < n; i++)
+                for (int i = 1; i < N; i++)
                 {
-                    T v = xp[xo + (long)i * s];
+                    T v = X[xo + (long)i * S];
                     if (T.IsNaN(v)) { bi = i; break; }
-                    if (max ? v > best : v < best) { best = v; bi = i; }
+                    if (Max ? v > best : v < best) { best = v; bi = i; }
                 }
-            yp[yo] = bi;
-        });
+            Y[yo] = bi;
+        }
     }
 }
