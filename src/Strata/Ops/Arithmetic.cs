@@ -135,8 +135,16 @@ public sealed partial class Tensor
         return y;
     }
 
+    /// <summary>True division: integer and bool operands give a float32 result, as in PyTorch.</summary>
     public Tensor Div(Tensor other)
     {
+        if (!DTypeInfo.Promote(DType, other.DType).IsFloating())
+        {
+            // Neither side is floating, so neither can require grad: plain conversions suffice.
+            using var a = ConvertNoGrad(DType.Float32);
+            using var b = other.ConvertNoGrad(DType.Float32);
+            return BinaryKernel("div", BinaryOp.Div, a, b);
+        }
         var y = BinaryKernel("div", BinaryOp.Div, this, other);
         if (Engine.ShouldRecord(this, other))
         {
@@ -224,7 +232,13 @@ public sealed partial class Tensor
     public Tensor Add(double s) => Affine(1, s);
     public Tensor Sub(double s) => Affine(1, -s);
     public Tensor Mul(double s) => Affine(s, 0);
-    public Tensor Div(double s) => Affine(1.0 / s, 0);
+    // True division: an integer tensor divided by any scalar (even 1) is float32, as in PyTorch.
+    public Tensor Div(double s)
+    {
+        if (DType.IsFloating()) return Affine(1.0 / s, 0);
+        using var f = ConvertNoGrad(DType.Float32); // integer tensors never require grad: the temp is ours
+        return f.Affine(1.0 / s, 0);
+    }
 
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);

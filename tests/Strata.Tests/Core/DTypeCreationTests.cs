@@ -92,6 +92,27 @@ public class DTypeCreationTests
     }
 
     [Fact]
+    public void ArithmeticPromotionAndTrueDivision()
+    {
+        using var scope = Tensor.Scope();
+        var i = Tensor.FromArray(new long[] { 3, -7 });
+        var j = Tensor.FromArray(new[] { 2, 2 });
+        Assert.Equal(DType.Int64, i.Add(j).DType);
+        Assert.Equal(new long[] { 5, -5 }, i.Add(j).ToArray<long>());
+        Assert.Equal(DType.Int64, i.Mul(2).DType);
+        Assert.Equal(DType.Float32, i.Add(0.5).DType);
+        // Division is true division whatever the operand dtypes, and its result dtype never depends on values.
+        Assert.Equal(new float[] { 1.5f, -3.5f }, i.Div(j).ToArray<float>());
+        Assert.Equal(new float[] { 1.5f, -3.5f }, i.Div(2).ToArray<float>());
+        Assert.Equal(DType.Float32, i.Div(1).DType);
+        Assert.Equal(new float[] { 3, -7 }, i.Div(1).ToArray<float>());
+        Assert.Equal(DType.Float64, i.Div(Tensor.FromArray(new double[] { 4, 4 })).DType);
+        Assert.Equal(DType.Float64, Tensor.FromArray(new float[] { 1 }).Add(Tensor.FromArray(new double[] { 1 })).DType);
+        Assert.Equal(DType.Float32, Tensor.FromArray(new float[] { 1 }).Add(Tensor.FromArray(new long[] { 1 })).DType);
+        Assert.Equal(DType.Int32, Tensor.FromArray(new[] { true }).Add(Tensor.FromArray(new[] { 1 })).DType);
+    }
+
+    [Fact]
     public void ItemNeedsOneElement()
     {
         using var scope = Tensor.Scope();
