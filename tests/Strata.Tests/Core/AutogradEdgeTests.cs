@@ -130,6 +130,9 @@ public class AutogradEdgeTests
         using var scope = Tensor.Scope();
         var e = Tensor.Zeros(0, 3);
         Assert.Equal(0, e.Numel);
+        Assert.True(e.IsContiguous);
+        Assert.True(Tensor.Zeros(3, 0, 2).IsContiguous);
+        Assert.Same(e, e.Contiguous());
         Assert.Equal(new[] { 3 }, e.Sum(0).Shape.ToArray());
         Assert.Equal(new float[] { 0, 0, 0 }, e.Sum(0).ToArray<float>());
         Assert.All(e.Mean(0).ToArray<float>(), v => Assert.True(float.IsNaN(v)));
