@@ -69,6 +69,9 @@ internal static class Engine
                 if (!input.RequiresGrad) continue;
                 if (gi.Shape != input.Shape)
                     throw new InvalidOperationException($"Autograd: backward of '{n.Op}' produced a gradient of shape {gi.Shape} for an input of shape {input.Shape}.");
+                // Mixed-dtype ops compute in the promoted dtype; each input gets its gradient in its own
+                // dtype (as PyTorch), so a float32 parameter never ends up with a float64 Grad.
+                if (gi.DType != input.DType) gi = gi.To(input.DType);
                 if (input.GradFn is { } child)
                     child.PendingGrad = child.PendingGrad == null ? gi : child.PendingGrad.Add(gi);
                 else

@@ -77,7 +77,7 @@ public static class GradCheck
     private static void Set(Tensor x, double[] values)
     {
         using var noGrad = GradMode.NoGrad();
-        using var src = Tensor.FromArray(values, x.Shape.ToArray());
+        using var src = Tensor.FromSpan<double>(values, x.Shape.ToArray()); // not FromArray: it reads an empty shape as 1-D, which breaks rank-0 inputs
         x.CopyFrom(src);
     }
 }

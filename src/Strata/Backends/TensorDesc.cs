@@ -37,6 +37,9 @@ public readonly struct TensorDesc
     {
         get
         {
+            // An empty tensor has no elements to be out of order (PyTorch calls it contiguous); without this
+            // the size-0 dim zeroes the running stride and every outer dim looks misplaced.
+            foreach (var d in Shape) if (d == 0) return true;
             int s = 1;
             for (int i = Shape.Length - 1; i >= 0; i--)
             {

@@ -81,7 +81,7 @@ public sealed partial class Tensor
             {
                 if (cut && i == 3)
                 {
-                    sb.Append(dim == Rank - 1 ? "..., " : "...,\n" + new string(' ', indent + 1));
+                    sb.Append(dim == Rank - 1 ? " ..., " : "...,\n" + new string(' ', indent + 1)); // PyTorch: "2,  ..., 1997"
                     i = n - 3;
                 }
                 Write(dim + 1, offset + i * contig[dim], indent + 1);

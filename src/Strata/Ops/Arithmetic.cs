@@ -16,6 +16,15 @@ public sealed partial class Tensor
     internal static Tensor BinaryKernel(string op, BinaryOp kind, Tensor a, Tensor b, DType? outDType = null, double alpha = 0, double beta = 0)
     {
         CheckSameDevice(op, a, b);
+        // Comparison kernels always write one byte per element; a non-bool result (a 0/1 mask in the
+        // input's dtype, as the max/min backward asks for) is a converted bool tensor, not bytes written
+        // into float storage.
+        if (kind is BinaryOp.Eq or BinaryOp.Ne or BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge or BinaryOp.And or BinaryOp.Or
+            && outDType is { } odt && odt != DType.Bool)
+        {
+            using var mask = BinaryKernel(op, kind, a, b, DType.Bool);
+            return mask.ConvertNoGrad(odt);
+        }
         var shape = Strata.Shape.Broadcast(op, a._shape, b._shape);
         var dt = DTypeInfo.Promote(a.DType, b.DType);
         Tensor ac = a.DType == dt ? a : a.ConvertNoGrad(dt);
@@ -50,10 +59,15 @@ public sealed partial class Tensor
     {
         if (_shape.AsSpan().SequenceEqual(shape)) return this;
         int lead = Rank - shape.Length;
-        var dims = new List<int>();
+        // Plain arrays, no List/LINQ: this runs for every broadcast gradient in every training step.
+        int count = 0;
         for (int i = 0; i < Rank; i++)
-            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) dims.Add(i);
-        var s = Sum(dims.ToArray(), keepDim: true);
+            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) count++;
+        var dims = new int[count];
+        count = 0;
+        for (int i = 0; i < Rank; i++)
+            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) dims[count++] = i;
+        var s = Sum(dims, keepDim: true);
         return s.Rank == shape.Length && s._shape.AsSpan().SequenceEqual(shape) ? s : s.Reshape(shape);
     }
 
@@ -107,8 +121,16 @@ public sealed partial class Tensor
         return y;
     }
 
+    /// <summary>True division: integer and bool operands give a float32 result, as in PyTorch.</summary>
     public Tensor Div(Tensor other)
     {
+        if (!DTypeInfo.Promote(DType, other.DType).IsFloating())
+        {
+            // Neither side is floating, so neither can require grad: plain conversions suffice.
+            using var a = ConvertNoGrad(DType.Float32);
+            using var b = other.ConvertNoGrad(DType.Float32);
+            return BinaryKernel("div", BinaryOp.Div, a, b);
+        }
         var y = BinaryKernel("div", BinaryOp.Div, this, other);
         if (Engine.ShouldRecord(this, other))
         {
@@ -196,7 +218,13 @@ public sealed partial class Tensor
     public Tensor Add(double s) => Affine(1, s);
     public Tensor Sub(double s) => Affine(1, -s);
     public Tensor Mul(double s) => Affine(s, 0);
-    public Tensor Div(double s) => Affine(1.0 / s, 0);
+    // True division: an integer tensor divided by any scalar (even 1) is float32, as in PyTorch.
+    public Tensor Div(double s)
+    {
+        if (DType.IsFloating()) return Affine(1.0 / s, 0);
+        using var f = ConvertNoGrad(DType.Float32); // integer tensors never require grad: the temp is ours
+        return f.Affine(1.0 / s, 0);
+    }
 
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);

@@ -76,7 +76,7 @@ public sealed partial class Tensor
     public Tensor AddInPlace(Tensor other, double alpha = 1)
     {
         CheckInPlace("add_");
-        if (other.DType != DType) throw new ArgumentException($"add_: dtype {other.DType.Name()} does not match {DType.Name()}.");
+        if (other.DType != DType) throw new ArgumentException($"add_: dtype {other.DType.Name()} (shape {other.Shape}) does not match {DType.Name()} (shape {Shape}).");
         var o = other.BroadcastView("add_", _shape);
         if (alpha == 1) Backend.Binary(Backends.BinaryOp.Add, Desc, o.Desc, Desc);
         else
@@ -91,7 +91,7 @@ public sealed partial class Tensor
     private void CheckInPlace(string op)
     {
         if (GradMode.IsEnabled && RequiresGrad)
-            throw new InvalidOperationException($"{op}: in-place changes to a tensor that requires grad are not recorded; wrap them in GradMode.NoGrad() or use the out-of-place op.");
+            throw new InvalidOperationException($"{op}: in-place change to a {DType.Name()} tensor of shape {Shape} that requires grad is not recorded; wrap it in GradMode.NoGrad() or use the out-of-place op.");
     }
 
     private Tensor MulScalarNoGrad(double s)

@@ -14,6 +14,10 @@ public sealed partial class Tensor
     {
         if (a.Rank == 0 || b.Rank == 0)
             throw new ArgumentException($"matmul: both operands need at least one dimension, got shapes {a.Shape} and {b.Shape}.");
+        int ka = a._shape[^1], kb = b.Rank == 1 ? b._shape[0] : b._shape[^2];
+        if (ka != kb) // checked here so the message names the shapes the caller passed, not the promoted ones
+            throw new ArgumentException($"matmul: inner dimensions differ: {a.Shape} · {b.Shape} ({ka} vs {kb}).");
+        // The temporaries below are graph nodes when gradients are recorded, so they are only disposed when not.
         if (a.Rank == 1 && b.Rank == 1)
         {
             var a2 = a.Unsqueeze(0);
@@ -42,7 +46,7 @@ public sealed partial class Tensor
     {
         CheckSameDevice("matmul", a, b);
         if (a.DType != b.DType)
-            throw new ArgumentException($"matmul: dtypes differ ({a.DType.Name()} and {b.DType.Name()}); convert one with To().");
+            throw new ArgumentException($"matmul: dtypes differ ({a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}); convert one with To().");
         if (!a.DType.IsFloating())
             throw new ArgumentException($"matmul: needs floating-point operands, got {a.DType.Name()}.");
         int m = a._shape[^2], k = a._shape[^1], k2 = b._shape[^2], n = b._shape[^1];
@@ -60,7 +64,7 @@ public sealed partial class Tensor
         }
 
         var batch = Strata.Shape.Broadcast("matmul", a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2));
-        var yShape = batch.Concat(new[] { m, n }).ToArray();
+        var yShape = WithMatrix(batch, m, n);
         var y = Empty("matmul", yShape, a.DType, a.Device);
         int bsz = 1;
         foreach (var d in batch) bsz *= d;
@@ -118,10 +122,22 @@ public sealed partial class Tensor
         }
         if (ok)
             return new TensorDesc(t.Buffer, t.DType, new[] { bsz, r, c }, new[] { batchStride ?? 0, rs, cs }, t._offset);
-        var full = batch.Concat(new[] { r, c }).ToArray();
-        using var view = t.BroadcastView("matmul", full);
+        var full = WithMatrix(batch, r, c);
+        var view = t.BroadcastView("matmul", full);
         temp = view.ConvertContiguous();
+        // BroadcastView returns t itself when no broadcast is needed; only a new view is ours to dispose.
+        if (!ReferenceEquals(view, t)) view.Dispose();
         return new TensorDesc(temp.Buffer, temp.DType, new[] { bsz, r, c }, new[] { r * c, c, 1 }, 0);
+    }
+
+    // batch dims followed by [rows, cols] (no LINQ: matmul runs in every training step).
+    private static int[] WithMatrix(int[] batch, int rows, int cols)
+    {
+        var shape = new int[batch.Length + 2];
+        batch.CopyTo(shape, 0);
+        shape[^2] = rows;
+        shape[^1] = cols;
+        return shape;
     }
 
     private Tensor ConvertContiguous()

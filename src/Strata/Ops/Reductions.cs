@@ -23,18 +23,25 @@ public sealed partial class Tensor
                 reduced[nd] = true;
             }
         }
-        var list = new List<int>();
-        for (int i = 0; i < Rank; i++) if (reduced[i]) list.Add(i);
-        return (list.ToArray(), reduced);
+        // Plain arrays, no List: reductions run many times per training step.
+        int count = 0;
+        foreach (var r in reduced) if (r) count++;
+        var list = new int[count];
+        count = 0;
+        for (int i = 0; i < Rank; i++) if (reduced[i]) list[count++] = i;
+        return (list, reduced);
     }
 
     private int[] KeptShape(bool[] reduced, bool keepDim)
     {
-        var s = new List<int>();
+        int count = 0;
+        for (int i = 0; i < Rank; i++) if (!reduced[i] || keepDim) count++;
+        var s = new int[count];
+        count = 0;
         for (int i = 0; i < Rank; i++)
-            if (!reduced[i]) s.Add(_shape[i]);
-            else if (keepDim) s.Add(1);
-        return s.ToArray();
+            if (!reduced[i]) s[count++] = _shape[i];
+            else if (keepDim) s[count++] = 1;
+        return s;
     }
 
     private Tensor ReduceRaw(string op, ReduceOp kind, bool[] reduced, bool keepDim, DType? outType = null)

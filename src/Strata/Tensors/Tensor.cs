@@ -70,6 +70,9 @@ public sealed partial class Tensor : IDisposable
     {
         get
         {
+            // An empty tensor has no elements to be out of order (PyTorch calls it contiguous); without this
+            // the size-0 dim zeroes the running stride and every outer dim looks misplaced.
+            foreach (var d in _shape) if (d == 0) return true;
             int s = 1;
             for (int i = _shape.Length - 1; i >= 0; i--)
             {

@@ -65,6 +65,7 @@ public sealed unsafe partial class CpuBackend
     private static void ReduceFloat<T>(ReduceOp op, in TensorDesc x, int reducedRank, in TensorDesc y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var p = MakeReducePlan(x, reducedRank, y);
+        if (p.OuterCount == 0) return; // empty output (a kept dim of size 0): nothing to write, and no index to decompose
         T* xp = Ptr<T>(x);
         T* yp = Ptr<T>(y);
         if (p.InnerCount == 0)
@@ -77,12 +78,12 @@ public sealed unsafe partial class CpuBackend
                 ReduceOp.LogSumExp => T.NegativeInfinity,
                 _ => throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension."),
             };
-            ForOuter(ref p, (0, p.OuterCount), (xo, yo) => yp[yo] = empty);
+            ForOuter(ref p, (0, p.OuterCount), new FillOuter<T> { Y = yp, Value = empty });
             return;
         }
         if (p.InnerCount == 1)
         {
-            ForOuter(ref p, (0, p.OuterCount), (xo, yo) => yp[yo] = xp[xo]);
+            ForOuter(ref p, (0, p.OuterCount), new CopyOuter<T> { X = xp, Y = yp });
             return;
         }
         var body = new FloatReduceBody<T> { Plan = p, X = xp, Y = yp, Op = op };
@@ -98,10 +99,29 @@ public sealed unsafe partial class CpuBackend
         return Math.Min(outer, CpuThreadPool.Threads * 4);
     }
 
-    private delegate void OuterAction(long xOffset, long yOffset);
-
-    private static void ForOuter(ref ReducePlan p, (int begin, int end) range, OuterAction action)
+    /// <summary>Work for one output element of a reduce. A struct type parameter (not a delegate) so that
+    /// ForOuter is specialised per kernel and a call allocates no closure.</summary>
+    private interface IOuterAction
     {
+        void Run(long xOffset, long yOffset);
+    }
+
+    private struct FillOuter<T> : IOuterAction where T : unmanaged
+    {
+        public T* Y;
+        public T Value;
+        public void Run(long xo, long yo) => Y[yo] = Value;
+    }
+
+    private struct CopyOuter<T> : IOuterAction where T : unmanaged
+    {
+        public T* X, Y;
+        public void Run(long xo, long yo) => Y[yo] = X[xo];
+    }
+
+    private static void ForOuter<TA>(ref ReducePlan p, (int begin, int end) range, TA action) where TA : struct, IOuterAction
+    {
+        if (range.begin >= range.end) return; // also avoids decomposing an index over a size-0 dim
         Span<int> idx = stackalloc int[StridedLoop.MaxRank];
         long rem = range.begin;
         for (int d = p.OuterRank - 1; d >= 0; d--)
@@ -117,7 +137,7 @@ public sealed unsafe partial class CpuBackend
                 xo += (long)idx[d] * p.OuterStrides[d];
                 yo += (long)idx[d] * p.YStrides[d];
             }
-            action(xo, yo);
+            action.Run(xo, yo);
             for (int d = p.OuterRank - 1; d >= 0; d--)
             {
                 if (++idx[d] < p.OuterShape[d]) break;
@@ -166,25 +186,24 @@ public sealed unsafe partial class CpuBackend
         {
             switch (Op)
             {
-                case ReduceOp.Sum: return Fold(x, ReduceOp.Sum, T.Zero);
-                case ReduceOp.Mean: return Fold(x, ReduceOp.Sum, T.Zero) / T.CreateTruncating(Plan.InnerCount);
-                case ReduceOp.Prod: return Fold(x, ReduceOp.Prod, T.One);
-                case ReduceOp.Max: return Fold(x, ReduceOp.Max, T.NegativeInfinity);
-                case ReduceOp.Min: return Fold(x, ReduceOp.Min, T.PositiveInfinity);
+                case ReduceOp.Sum: return Fold(x, ReduceOp.Sum, T.Zero, T.Zero);
+                case ReduceOp.Mean: return Fold(x, ReduceOp.Sum, T.Zero, T.Zero) / T.CreateTruncating(Plan.InnerCount);
+                case ReduceOp.Prod: return Fold(x, ReduceOp.Prod, T.One, T.Zero);
+                case ReduceOp.Max: return Fold(x, ReduceOp.Max, T.NegativeInfinity, T.Zero);
+                case ReduceOp.Min: return Fold(x, ReduceOp.Min, T.PositiveInfinity, T.Zero);
                 case ReduceOp.LogSumExp:
-                    T m = Fold(x, ReduceOp.Max, T.NegativeInfinity);
+                    T m = Fold(x, ReduceOp.Max, T.NegativeInfinity, T.Zero);
                     if (T.IsInfinity(m)) return m;
-                    _shift = m;
-                    T s = Fold(x, ReduceOp.LogSumExp, T.Zero);
+                    T s = Fold(x, ReduceOp.LogSumExp, T.Zero, m);
                     return m + T.Log(s);
                 default: throw new NotSupportedException(Op.ToString());
             }
         }
 
-        private T _shift;
-
-        // Walks the inner block row by row; contiguous rows use TensorPrimitives.
-        private T Fold(T* x, ReduceOp kind, T acc)
+        // Walks the inner block row by row; contiguous rows use TensorPrimitives. The logsumexp shift is passed
+        // down rather than kept in a field: one body instance serves every thread of a parallel reduce, so a
+        // field would be overwritten by other rows' maxima mid-sum.
+        private T Fold(T* x, ReduceOp kind, T acc, T shift)
         {
             int rank = Plan.InnerRank;
             int n = Plan.InnerShape[rank - 1];
@@ -196,7 +215,7 @@ public sealed unsafe partial class CpuBackend
                 long off = 0;
                 for (int d = 0; d < rank - 1; d++) off += (long)idx[d] * Plan.InnerStrides[d];
                 T* row = x + off;
-                acc = Combine(kind, acc, row, n, s);
+                acc = Combine(kind, acc, row, n, s, shift);
                 for (int d = rank - 2; d >= 0; d--)
                 {
                     if (++idx[d] < Plan.InnerShape[d]) break;
@@ -206,7 +225,7 @@ public sealed unsafe partial class CpuBackend
             return acc;
         }
 
-        private T Combine(ReduceOp kind, T acc, T* row, int n, int s)
+        private static T Combine(ReduceOp kind, T acc, T* row, int n, int s, T shift)
         {
             if (s == 1)
             {
@@ -227,7 +246,7 @@ public sealed unsafe partial class CpuBackend
                     case ReduceOp.Prod: acc *= v; break;
                     case ReduceOp.Max: acc = T.IsNaN(v) || T.IsNaN(acc) ? T.NaN : T.Max(acc, v); break;
                     case ReduceOp.Min: acc = T.IsNaN(v) || T.IsNaN(acc) ? T.NaN : T.Min(acc, v); break;
-                    case ReduceOp.LogSumExp: acc += T.Exp(v - _shift); break;
+                    case ReduceOp.LogSumExp: acc += T.Exp(v - shift); break;
                 }
             }
             return acc;
@@ -243,28 +262,35 @@ public sealed unsafe partial class CpuBackend
             throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension.");
         T* xp = Ptr<T>(x);
         T* yp = Ptr<T>(y);
-        int rank = p.InnerRank, innerCount = p.InnerCount;
-        var innerShape = new int[rank];
-        var innerStrides = new int[rank];
-        for (int d = 0; d < rank; d++) { innerShape[d] = p.InnerShape[d]; innerStrides[d] = p.InnerStrides[d]; }
-        ForOuter(ref p, (0, p.OuterCount), (xo, yo) =>
+        ForOuter(ref p, (0, p.OuterCount), new IntReduceOuter<T> { X = xp, Y = yp, Op = op, Plan = p });
+    }
+
+    private struct IntReduceOuter<T> : IOuterAction where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        public T* X, Y;
+        public ReduceOp Op;
+        public ReducePlan Plan;
+
+        public void Run(long xo, long yo)
         {
+            var op = Op;
+            int rank = Plan.InnerRank, innerCount = Plan.InnerCount;
             T acc = op switch { ReduceOp.Sum => T.Zero, ReduceOp.Prod => T.One, ReduceOp.Max => T.MinValue, _ => T.MaxValue };
             Span<int> idx = stackalloc int[StridedLoop.MaxRank];
             for (int e = 0; e < innerCount; e++)
             {
                 long off = 0;
-                for (int d = 0; d < rank; d++) off += (long)idx[d] * innerStrides[d];
-                T v = xp[xo + off];
+                for (int d = 0; d < rank; d++) off += (long)idx[d] * Plan.InnerStrides[d];
+                T v = X[xo + off];
                 acc = op switch { ReduceOp.Sum => acc + v, ReduceOp.Prod => acc * v, ReduceOp.Max => T.Max(acc, v), _ => T.Min(acc, v) };
                 for (int d = rank - 1; d >= 0; d--)
                 {
-                    if (++idx[d] < innerShape[d]) break;
+                    if (++idx[d] < Plan.InnerShape[d]) break;
                     idx[d] = 0;
                 }
             }
-            yp[yo] = acc;
-        });
+            Y[yo] = acc;
+        }
     }
 
     public void ArgReduce(ArgReduceOp op, in TensorDesc x, in TensorDesc y)
@@ -287,19 +313,28 @@ public sealed unsafe partial class CpuBackend
         if (n == 0) throw new ArgumentException($"{op.ToString().ToLowerInvariant()}: cannot reduce over an empty dimension.");
         T* xp = Ptr<T>(x);
         long* yp = Ptr<long>(y);
-        bool max = op == ArgReduceOp.ArgMax;
-        ForOuter(ref p, (0, p.OuterCount), (xo, yo) =>
+        ForOuter(ref p, (0, p.OuterCount), new ArgReduceOuter<T> { X = xp, Y = yp, N = n, S = s, Max = op == ArgReduceOp.ArgMax });
+    }
+
+    private struct ArgReduceOuter<T> : IOuterAction where T : unmanaged, INumber<T>
+    {
+        public T* X;
+        public long* Y;
+        public int N, S;
+        public bool Max;
+
+        public void Run(long xo, long yo)
         {
-            T best = xp[xo];
+            T best = X[xo];
             long bi = 0;
             if (!T.IsNaN(best))
-                for (int i = 1; i < n; i++)
+                for (int i = 1; i < N; i++)
                 {
-                    T v = xp[xo + (long)i * s];
+                    T v = X[xo + (long)i * S];
                     if (T.IsNaN(v)) { bi = i; break; }
-                    if (max ? v > best : v < best) { best = v; bi = i; }
+                    if (Max ? v > best : v < best) { best = v; bi = i; }
                 }
-            yp[yo] = bi;
-        });
+            Y[yo] = bi;
+        }
     }
 }
