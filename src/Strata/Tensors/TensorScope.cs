@@ -4,15 +4,16 @@ namespace Strata;
 /// Deterministic lifetime for tensors. Every tensor created on this thread while the scope is the innermost
 /// one belongs to it and is released when the scope is disposed, unless it was kept (<see cref="Keep"/>:
 /// the caller owns it) or returned (<see cref="Return"/>: the enclosing scope owns it). Scopes nest and must
-/// be disposed in reverse order. Scope objects are recycled, so opening one per training step allocates nothing.
+/// be disposed in reverse order. The ownership lists are recycled, so opening one per training step allocates
+/// only the small scope object itself (a fresh object, so a stale reference can never close a newer scope).
 /// </summary>
 public sealed class TensorScope : IDisposable
 {
     [ThreadStatic] private static TensorScope? _current;
-    [ThreadStatic] private static Stack<TensorScope>? _free;
+    [ThreadStatic] private static Stack<List<Tensor>>? _freeLists;
     [ThreadStatic] private static int _suspended;
 
-    private readonly List<Tensor> _owned = new();
+    private List<Tensor> _owned = null!;
     private TensorScope? _parent;
     private bool _active;
 
@@ -24,8 +25,8 @@ public sealed class TensorScope : IDisposable
     /// <summary>Opens a scope; dispose it (with <c>using</c>) to release the tensors created inside it.</summary>
     public static TensorScope Begin()
     {
-        var free = _free ??= new Stack<TensorScope>();
-        var s = free.Count > 0 ? free.Pop() : new TensorScope();
+        var free = _freeLists ??= new Stack<List<Tensor>>();
+        var s = new TensorScope { _owned = free.Count > 0 ? free.Pop() : new List<Tensor>() };
         s._parent = _current;
         s._active = true;
         _current = s;
@@ -65,6 +66,7 @@ public sealed class TensorScope : IDisposable
         get
         {
             int n = 0;
+            if (!_active) return 0;
             foreach (var t in _owned) if (t._scope == this && !t.IsDisposed) n++;
             return n;
         }
@@ -85,7 +87,8 @@ public sealed class TensorScope : IDisposable
         _current = _parent;
         _parent = null;
         _active = false;
-        _free!.Push(this);
+        _freeLists!.Push(_owned);
+        _owned = null!;
     }
 
     /// <summary>While the returned handle is alive, new tensors on this thread belong to no scope (parameters, optimizer state, gradients of leaves).</summary>

@@ -56,3 +56,18 @@ public class CompositeOpGraphTests
         AssertGrad(x => x[1].Select(0, -1).Mul(x[0].Narrow(0, 1, 3)), v, m);
     }
 }
+
+public class StaleScopeTests
+{
+    [Fact]
+    public void DisposingAStaleScopeDoesNotCloseANewerOne()
+    {
+        var first = Tensor.Scope();
+        first.Dispose();
+        using var second = Tensor.Scope();
+        var t = Tensor.Ones(3);
+        first.Dispose();
+        Assert.False(t.IsDisposed);
+        Assert.Same(second, TensorScope.Current);
+    }
+}
