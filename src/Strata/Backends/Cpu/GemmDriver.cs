@@ -22,12 +22,16 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     private nint _rsa, _csa, _rsb, _csb, _rsc, _csc;
     private bool _accumulate;
 
-    // Per (jc, pc) block state read by the parallel chunks.
-    private bool _packPhase;
-    private int _jc, _nc, _pc, _kc, _panelsN, _packChunks;
+    // Per jc block state read by the parallel tasks.
+    private int _jc, _nc, _panelsN, _kBlocks;
     private int _mcBlock, _nSplits;
-    private bool _add;
     private T* _packedB;
+    // One flag per packed B panel (k block x column panel): 0 = not packed, 1 = being packed, 2 = ready. Tasks pack
+    // the panels they need on first use, so one dispatch per jc block suffices: no barrier between packing and use.
+    private int[] _bReady = Array.Empty<int>();
+
+    /// <summary>Cap on the packed B block (all of K x Nc), in elements: 16 MB of float, comfortably within L3.</summary>
+    private const long MaxPackedB = 4L << 20;
 
     public static void Run(in GemmKernel<T> kernel, int m, int n, int k, T* a, nint rsa, nint csa, T* b, nint rsb, nint csb,
         T* c, nint rsc, nint csc, bool accumulate)
@@ -45,29 +49,25 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     private void Execute(int n)
     {
         ref readonly var kern = ref _kern;
-        int m = _m, k = _k, mr = kern.Mr, nr = kern.Nr;
+        int m = _m, k = _k, nr = kern.Nr;
         int threads = (long)m * n * k < ParallelThreshold ? 1 : CpuThreadPool.Threads;
-        for (int jc = 0; jc < n; jc += kern.Nc)
+        int kBlocks = (k + kern.Kc - 1) / kern.Kc;
+        int ncMax = (int)Math.Clamp(MaxPackedB / k / nr * nr, nr, kern.Nc);
+        for (int jc = 0; jc < n; jc += ncMax)
         {
-            int nc = Math.Min(kern.Nc, n - jc);
+            int nc = Math.Min(ncMax, n - jc);
             int panelsN = (nc + nr - 1) / nr;
-            _jc = jc; _nc = nc; _panelsN = panelsN;
+            _jc = jc; _nc = nc; _panelsN = panelsN; _kBlocks = kBlocks;
+            int flags = panelsN * kBlocks;
+            if (_bReady.Length < flags) _bReady = new int[flags];
+            else Array.Clear(_bReady, 0, flags);
+            _packedB = (T*)_bScratch.Get((nuint)((long)panelsN * nr * k * sizeof(T)));
             ChooseSplit(m, panelsN, threads);
-            for (int pc = 0; pc < k; pc += kern.Kc)
-            {
-                int kc = Math.Min(kern.Kc, k - pc);
-                _pc = pc; _kc = kc;
-                _add = _accumulate || pc > 0;
-                _packedB = (T*)_bScratch.Get((nuint)((long)panelsN * nr * kern.Kc * sizeof(T)));
-
-                _packPhase = true;
-                _packChunks = threads > 1 ? Math.Min(panelsN, threads * 4) : 1;
-                Dispatch(_packChunks, threads);
-
-                _packPhase = false;
-                int icBlocks = (m + _mcBlock - 1) / _mcBlock;
-                Dispatch(icBlocks * _nSplits, threads);
-            }
+            int tasks = (m + _mcBlock - 1) / _mcBlock * _nSplits;
+            if (threads <= 1 || tasks <= 1)
+                for (int i = 0; i < tasks; i++) Invoke(i);
+            else
+                CpuThreadPool.For(tasks, this);
         }
     }
 
@@ -91,36 +91,36 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
         _mcBlock = mc;
     }
 
-    private void Dispatch(int count, int threads)
-    {
-        if (threads <= 1 || count <= 1)
-            for (int i = 0; i < count; i++) Invoke(i);
-        else
-            CpuThreadPool.For(count, this);
-    }
+    public override void Invoke(int index) => ComputeTask(index);
 
-    public override void Invoke(int index)
+    /// <summary>Returns packed B panel jp of k block kb (panels are Kc x Nr, k block kb starts at kb·Kc·Nr·panelsN).</summary>
+    private T* EnsureBPanel(int kb, int jp)
     {
-        if (_packPhase) PackB(index);
-        else ComputeTile(index);
-    }
-
-    private void PackB(int chunk)
-    {
-        int nr = _kern.Nr, kc = _kc;
-        int first = (int)((long)_panelsN * chunk / _packChunks), last = (int)((long)_panelsN * (chunk + 1) / _packChunks);
-        for (int jp = first; jp < last; jp++)
+        int nr = _kern.Nr, kcMax = _kern.Kc;
+        int pc = kb * kcMax, kc = Math.Min(kcMax, _k - pc);
+        T* dst = _packedB + (long)pc * nr * _panelsN + (long)jp * nr * kc;
+        ref int flag = ref _bReady[kb * _panelsN + jp];
+        if (Volatile.Read(ref flag) == 2) return dst;
+        if (Interlocked.CompareExchange(ref flag, 1, 0) == 0)
         {
             int j0 = jp * nr;
-            GemmPacking.PackBPanel(Math.Min(nr, _nc - j0), kc, nr,
-                _b + _pc * _rsb + (_jc + j0) * _csb, _rsb, _csb, _packedB + (long)jp * nr * kc);
+            GemmPacking.PackBPanel(Math.Min(nr, _nc - j0), kc, nr, _b + pc * _rsb + (_jc + j0) * _csb, _rsb, _csb, dst);
+            Volatile.Write(ref flag, 2);
+            return dst;
         }
+        var spin = new SpinWait();
+        while (Volatile.Read(ref flag) != 2) spin.SpinOnce();
+        return dst;
     }
 
-    private void ComputeTile(int task)
+    /// <summary>
+    /// One (M block, column range) of C across all of K, k blocks in order: C tiles are owned by exactly one task,
+    /// and each element's summation order is fixed by the blocking alone.
+    /// </summary>
+    private void ComputeTask(int task)
     {
         ref readonly var kern = ref _kern;
-        int mr = kern.Mr, nr = kern.Nr, kc = _kc;
+        int mr = kern.Mr, nr = kern.Nr;
         int ib = task / _nSplits, js = task % _nSplits;
         int ic = ib * _mcBlock, mc = Math.Min(_mcBlock, _m - ic);
         int panelsM = (mc + mr - 1) / mr;
@@ -128,18 +128,28 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
 
         var scratch = _aScratch ??= new GemmScratch();
         T* packedA = (T*)scratch.Get((nuint)((long)(kern.Mc + mr) * kern.Kc * sizeof(T)));
-        T* aBlock = _a + ic * _rsa + _pc * _csa;
-        for (int ip = 0; ip < panelsM; ip++)
-            GemmPacking.PackAPanel(Math.Min(mr, mc - ip * mr), kc, mr, aBlock + ip * mr * _rsa, _rsa, _csa, packedA + (long)ip * mr * kc);
-
         T* tile = stackalloc T[mr * nr];
+        for (int kb = 0; kb < _kBlocks; kb++)
+        {
+            int pc = kb * kern.Kc, kc = Math.Min(kern.Kc, _k - pc);
+            T* aBlock = _a + ic * _rsa + pc * _csa;
+            for (int ip = 0; ip < panelsM; ip++)
+                GemmPacking.PackAPanel(Math.Min(mr, mc - ip * mr), kc, mr, aBlock + ip * mr * _rsa, _rsa, _csa, packedA + (long)ip * mr * kc);
+            MacroKernel(kb, kc, ic, mc, panelsM, jpFirst, jpLast, packedA, tile, _accumulate || kb > 0);
+        }
+    }
+
+    /// <summary>jr → ir loops over one packed A block: a B micro-panel stays hot in L1 while A panels stream from L2.</summary>
+    private void MacroKernel(int kb, int kc, int ic, int mc, int panelsM, int jpFirst, int jpLast, T* packedA, T* tile, bool add)
+    {
+        ref readonly var kern = ref _kern;
+        int mr = kern.Mr, nr = kern.Nr;
         var fn = kern.Fn;
-        bool add = _add;
         nint rsc = _rsc, csc = _csc;
         for (int jp = jpFirst; jp < jpLast; jp++)
         {
             int j0 = jp * nr, cols = Math.Min(nr, _nc - j0);
-            T* bp = _packedB + (long)jp * nr * kc;
+            T* bp = EnsureBPanel(kb, jp);
             T* cCol = _c + ic * rsc + (_jc + j0) * csc;
             for (int ip = 0; ip < panelsM; ip++)
             {
