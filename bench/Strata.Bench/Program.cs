@@ -6,7 +6,7 @@ namespace Strata.Bench;
 
 /// <summary>
 /// Side-by-side benchmarks of Strata and libtorch (TorchSharp).
-/// Usage: Strata.Bench [--filter SUBSTRING] [--json FILE] | --check
+/// Usage: Strata.Bench [--filter SUBSTRING] [--json FILE] | --check | --kernels [N]
 /// </summary>
 public static class Program
 {
@@ -22,8 +22,9 @@ public static class Program
                 case "--filter" when i + 1 < args.Length: filter = args[++i]; break;
                 case "--json" when i + 1 < args.Length: json = args[++i]; break;
                 case "--check": return Check.Run();
+                case "--kernels": return KernelTune.Run(i + 1 < args.Length ? int.Parse(args[i + 1]) : 1024);
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: Strata.Bench [--filter SUBSTRING] [--json FILE] | --check");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: Strata.Bench [--filter SUBSTRING] [--json FILE] | --check | --kernels [N]");
                     return 2;
             }
         }
