@@ -158,4 +158,47 @@ public unsafe class GemmTests
             CpuThreadPool.Threads = saved;
         }
     }
+
+    [Fact]
+    public void SteadyStateCallsAllocateNoManagedMemory()
+    {
+        int saved = CpuThreadPool.Threads;
+        var a = new float[200 * 300];
+        var b = new float[300 * 150];
+        var c = new float[200 * 150];
+        var v = new double[300];
+        var w = new double[300 * 40];
+        var y = new double[40];
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                CpuThreadPool.Threads = threads;
+                fixed (float* pa = a, pb = b, pc = c)
+                fixed (double* pv = v, pw = w, py = y)
+                {
+                    // First calls size the scratch buffers; later ones must reuse them. Runtime bookkeeping (tiered
+                    // JIT) can occasionally allocate on this thread, so one clean attempt out of three suffices.
+                    long allocated = long.MaxValue;
+                    for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+                    {
+                        Gemm.Sgemm(200, 150, 300, pa, 300, 1, pb, 1, 300, pc, 150, 1, false);
+                        Gemm.Dgemm(1, 40, 300, pv, 300, 1, pw, 40, 1, py, 40, 1, false);
+                        long before = GC.GetAllocatedBytesForCurrentThread();
+                        for (int i = 0; i < 3; i++)
+                        {
+                            Gemm.Sgemm(200, 150, 300, pa, 300, 1, pb, 1, 300, pc, 150, 1, true);
+                            Gemm.Dgemm(1, 40, 300, pv, 300, 1, pw, 40, 1, py, 40, 1, true);
+                        }
+                        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    }
+                    Assert.Equal(0, allocated);
+                }
+            }
+        }
+        finally
+        {
+            CpuThreadPool.Threads = saved;
+        }
+    }
 }
