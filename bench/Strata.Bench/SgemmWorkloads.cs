@@ -1,0 +1,63 @@
+using Strata.Backends.Cpu;
+using TorchSharp;
+
+namespace Strata.Bench;
+
+/// <summary>Square float32 C = A·B through the public APIs: Strata's Tensor.Matmul against libtorch's mm.</summary>
+public sealed class SgemmWorkloads : IWorkloadFamily
+{
+    public IEnumerable<IWorkload> Create()
+    {
+        foreach (int n in new[] { 256, 512, 1024, 2048 })
+            foreach (int t in new[] { 1, 2 })
+                yield return new Sgemm(n, t);
+    }
+
+    private sealed class Sgemm : IWorkload
+    {
+        private readonly int _n, _threads;
+        private Tensor? _a, _b;
+        private torch.Tensor? _ta, _tb;
+
+        public Sgemm(int n, int threads)
+        {
+            _n = n;
+            _threads = threads;
+        }
+
+        public string Name => $"sgemm/N={_n}/threads={_threads}";
+        public string Unit => "GFLOP/s";
+        public double WorkPerRep => 2.0 * _n * _n * _n / 1e9;
+        public int Reps => _n >= 2048 ? 7 : 11;
+        public bool HasLibtorch => true;
+
+        public void Setup()
+        {
+            CpuThreadPool.Threads = _threads;
+            torch.set_num_threads(_threads);
+            _a = Tensor.Randn(new[] { _n, _n }, new Generator(1));
+            _b = Tensor.Randn(new[] { _n, _n }, new Generator(2));
+            _ta = torch.randn(_n, _n, dtype: torch.float32);
+            _tb = torch.randn(_n, _n, dtype: torch.float32);
+        }
+
+        public void RunStrata()
+        {
+            using var scope = Tensor.Scope();
+            Tensor.Matmul(_a!, _b!);
+        }
+
+        public void RunLibtorch()
+        {
+            using var c = torch.mm(_ta!, _tb!);
+        }
+
+        public void Teardown()
+        {
+            _a?.Dispose();
+            _b?.Dispose();
+            _ta?.Dispose();
+            _tb?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Numerics;
+
+namespace Strata.Backends.Cpu;
+
+/// <summary>
+/// BLIS-style blocked GEMM: loops jc (Nc columns) → pc (Kc depth) → pack B → ic (Mc rows, pack A) → jr → ir
+/// micro-kernel. Work is split only over M/N tiles, never over K, so every C element is summed in the same order
+/// whatever the thread count: results are bitwise identical for 1..N threads.
+/// </summary>
+internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Below this many multiply-adds a parallel dispatch costs more than it saves.</summary>
+    public const long ParallelThreshold = 64L * 64 * 64;
+
+    [ThreadStatic] private static GemmDriver<T>? _forThread;
+    [ThreadStatic] private static GemmScratch? _aScratch;
+
+    private readonly GemmScratch _bScratch = new();
+    private GemmKernel<T> _kern;
+    private int _m, _k;
+    private T* _a, _b, _c;
+    private nint _rsa, _csa, _rsb, _csb, _rsc, _csc;
+    private bool _accumulate;
+
+    // Per jc block state read by the parallel tasks.
+    private int _jc, _nc, _panelsN, _kBlocks;
+    private int _mcBlock, _nSplits;
+    private T* _packedB;
+    // One flag per packed B panel (k block x column panel): 0 = not packed, 1 = being packed, 2 = ready. Tasks pack
+    // the panels they need on first use, so one dispatch per jc block suffices: no barrier between packing and use.
+    private int[] _bReady = Array.Empty<int>();
+
+    /// <summary>Cap on the packed B block (all of K x Nc), in elements: 16 MB of float, comfortably within L3.</summary>
+    private const long MaxPackedB = 4L << 20;
+
+    public static void Run(in GemmKernel<T> kernel, int m, int n, int k, T* a, nint rsa, nint csa, T* b, nint rsb, nint csb,
+        T* c, nint rsc, nint csc, bool accumulate)
+    {
+        var d = _forThread ??= new GemmDriver<T>();
+        d._kern = kernel;
+        d._m = m; d._k = k;
+        d._a = a; d._rsa = rsa; d._csa = csa;
+        d._b = b; d._rsb = rsb; d._csb = csb;
+        d._c = c; d._rsc = rsc; d._csc = csc;
+        d._accumulate = accumulate;
+        d.Execute(n);
+    }
+
+    private void Execute(int n)
+    {
+        ref readonly var kern = ref _kern;
+        int m = _m, k = _k, nr = kern.Nr;
+        int threads = (long)m * n * k < ParallelThreshold ? 1 : CpuThreadPool.Threads;
+        int kBlocks = (k + kern.Kc - 1) / kern.Kc;
+        int ncMax = (int)Math.Clamp(MaxPackedB / k / nr * nr, nr, kern.Nc);
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            int panelsN = (nc + nr - 1) / nr;
+            _jc = jc; _nc = nc; _panelsN = panelsN; _kBlocks = kBlocks;
+            int flags = panelsN * kBlocks;
+            if (_bReady.Length < flags) _bReady = new int[flags];
+            else Array.Clear(_bReady, 0, flags);
+            _packedB = (T*)_bScratch.Get((nuint)((long)panelsN * nr * k * sizeof(T)));
+            ChooseSplit(m, panelsN, threads);
+            int tasks = (m + _mcBlock - 1) / _mcBlock * _nSplits;
+            if (threads <= 1 || tasks <= 1)
+                for (int i = 0; i < tasks; i++) Invoke(i);
+            else
+                CpuThreadPool.For(tasks, this);
+        }
+    }
+
+    /// <summary>Shrinks the M block (and splits N when M is short) so every thread gets a couple of tiles to claim.</summary>
+    private void ChooseSplit(int m, int panelsN, int threads)
+    {
+        int mr = _kern.Mr;
+        int mc = _kern.Mc;
+        _nSplits = 1;
+        if (threads > 1)
+        {
+            int want = 2 * threads;
+            if ((m + mc - 1) / mc < want)
+            {
+                int rows = (m + want - 1) / want;
+                mc = Math.Max(mr, (rows + mr - 1) / mr * mr);
+            }
+            int icBlocks = (m + mc - 1) / mc;
+            if (icBlocks < want) _nSplits = Math.Min(panelsN, (want + icBlocks - 1) / icBlocks);
+        }
+        _mcBlock = mc;
+    }
+
+    public override void Invoke(int index) => ComputeTask(index);
+
+    /// <summary>Returns packed B panel jp of k block kb (panels are Kc x Nr, k block kb starts at kb·Kc·Nr·panelsN).</summary>
+    private T* EnsureBPanel(int kb, int jp)
+    {
+        int nr = _kern.Nr, kcMax = _kern.Kc;
+        int pc = kb * kcMax, kc = Math.Min(kcMax, _k - pc);
+        T* dst = _packedB + (long)pc * nr * _panelsN + (long)jp * nr * kc;
+        ref int flag = ref _bReady[kb * _panelsN + jp];
+        if (Volatile.Read(ref flag) == 2) return dst;
+        if (Interlocked.CompareExchange(ref flag, 1, 0) == 0)
+        {
+            int j0 = jp * nr;
+            GemmPacking.PackBPanel(Math.Min(nr, _nc - j0), kc, nr, _b + pc * _rsb + (_jc + j0) * _csb, _rsb, _csb, dst);
+            Volatile.Write(ref flag, 2);
+            return dst;
+        }
+        var spin = new SpinWait();
+        while (Volatile.Read(ref flag) != 2) spin.SpinOnce();
+        return dst;
+    }
+
+    /// <summary>
+    /// One (M block, column range) of C across all of K, k blocks in order: C tiles are owned by exactly one task,
+    /// and each element's summation order is fixed by the blocking alone.
+    /// </summary>
+    private void ComputeTask(int task)
+    {
+        ref readonly var kern = ref _kern;
+        int mr = kern.Mr, nr = kern.Nr;
+        int ib = task / _nSplits, js = task % _nSplits;
+        int ic = ib * _mcBlock, mc = Math.Min(_mcBlock, _m - ic);
+        int panelsM = (mc + mr - 1) / mr;
+        int jpFirst = (int)((long)_panelsN * js / _nSplits), jpLast = (int)((long)_panelsN * (js + 1) / _nSplits);
+
+        var scratch = _aScratch ??= new GemmScratch();
+        T* packedA = (T*)scratch.Get((nuint)((long)(kern.Mc + mr) * kern.Kc * sizeof(T)));
+        T* tile = stackalloc T[mr * nr];
+        for (int kb = 0; kb < _kBlocks; kb++)
+        {
+            int pc = kb * kern.Kc, kc = Math.Min(kern.Kc, _k - pc);
+            T* aBlock = _a + ic * _rsa + pc * _csa;
+            for (int ip = 0; ip < panelsM; ip++)
+                GemmPacking.PackAPanel(Math.Min(mr, mc - ip * mr), kc, mr, aBlock + ip * mr * _rsa, _rsa, _csa, packedA + (long)ip * mr * kc);
+            MacroKernel(kb, kc, ic, mc, panelsM, jpFirst, jpLast, packedA, tile, _accumulate || kb > 0);
+        }
+    }
+
+    /// <summary>jr → ir loops over one packed A block: a B micro-panel stays hot in L1 while A panels stream from L2.</summary>
+    private void MacroKernel(int kb, int kc, int ic, int mc, int panelsM, int jpFirst, int jpLast, T* packedA, T* tile, bool add)
+    {
+        ref readonly var kern = ref _kern;
+        int mr = kern.Mr, nr = kern.Nr;
+        var fn = kern.Fn;
+        nint rsc = _rsc, csc = _csc;
+        for (int jp = jpFirst; jp < jpLast; jp++)
+        {
+            int j0 = jp * nr, cols = Math.Min(nr, _nc - j0);
+            T* bp = EnsureBPanel(kb, jp);
+            T* cCol = _c + ic * rsc + (_jc + j0) * csc;
+            for (int ip = 0; ip < panelsM; ip++)
+            {
+                int rows = Math.Min(mr, mc - ip * mr);
+                T* ap = packedA + (long)ip * mr * kc;
+                T* cp = cCol + ip * mr * rsc;
+                if (rows == mr && cols == nr && csc == 1)
+                {
+                    fn(kc, ap, bp, cp, rsc, add);
+                    continue;
+                }
+                // Edge tile or strided C: compute the full padded tile, then write back only the valid part.
+                fn(kc, ap, bp, tile, nr, false);
+                for (int i = 0; i < rows; i++)
+                {
+                    T* src = tile + i * nr;
+                    T* dst = cp + i * rsc;
+                    for (int j = 0; j < cols; j++) dst[j * csc] = add ? src[j] + dst[j * csc] : src[j];
+                }
+            }
+        }
+    }
+}

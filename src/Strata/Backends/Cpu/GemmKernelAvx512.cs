@@ -1,0 +1,140 @@
+// Unrolled by hand (one named local per accumulator) so the JIT keeps every accumulator in a register.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Strata.Backends.Cpu;
+
+/// <summary>AVX-512 micro-kernels: a broadcast element of the packed A panel times two 512-bit rows of the packed B panel per k step.</summary>
+internal static unsafe class GemmKernelAvx512
+{
+    /// <summary>C[8x32] (+)= A panel (8 x kc) * B panel (kc x 32), float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sgemm8x32(nint kc, float* a, float* b, float* c, nint rsc, bool add)
+    {
+        var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero;
+        var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
+        var c20 = Vector512<float>.Zero; var c21 = Vector512<float>.Zero;
+        var c30 = Vector512<float>.Zero; var c31 = Vector512<float>.Zero;
+        var c40 = Vector512<float>.Zero; var c41 = Vector512<float>.Zero;
+        var c50 = Vector512<float>.Zero; var c51 = Vector512<float>.Zero;
+        var c60 = Vector512<float>.Zero; var c61 = Vector512<float>.Zero;
+        var c70 = Vector512<float>.Zero; var c71 = Vector512<float>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b + 0);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            var a6 = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+            a += 8;
+            b += 32;
+        }
+        Store2(c + 0 * rsc, add, c00, c01);
+        Store2(c + 1 * rsc, add, c10, c11);
+        Store2(c + 2 * rsc, add, c20, c21);
+        Store2(c + 3 * rsc, add, c30, c31);
+        Store2(c + 4 * rsc, add, c40, c41);
+        Store2(c + 5 * rsc, add, c50, c51);
+        Store2(c + 6 * rsc, add, c60, c61);
+        Store2(c + 7 * rsc, add, c70, c71);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(float* c, bool add, Vector512<float> v0, Vector512<float> v1)
+    {
+        if (add)
+        {
+            v0 += Vector512.Load(c + 0);
+            v1 += Vector512.Load(c + 16);
+        }
+        v0.Store(c + 0);
+        v1.Store(c + 16);
+    }
+
+    /// <summary>C[8x16] (+)= A panel (8 x kc) * B panel (kc x 16), double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dgemm8x16(nint kc, double* a, double* b, double* c, nint rsc, bool add)
+    {
+        var c00 = Vector512<double>.Zero; var c01 = Vector512<double>.Zero;
+        var c10 = Vector512<double>.Zero; var c11 = Vector512<double>.Zero;
+        var c20 = Vector512<double>.Zero; var c21 = Vector512<double>.Zero;
+        var c30 = Vector512<double>.Zero; var c31 = Vector512<double>.Zero;
+        var c40 = Vector512<double>.Zero; var c41 = Vector512<double>.Zero;
+        var c50 = Vector512<double>.Zero; var c51 = Vector512<double>.Zero;
+        var c60 = Vector512<double>.Zero; var c61 = Vector512<double>.Zero;
+        var c70 = Vector512<double>.Zero; var c71 = Vector512<double>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b + 0);
+            var b1 = Vector512.Load(b + 8);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            var a6 = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+            a += 8;
+            b += 16;
+        }
+        Store2(c + 0 * rsc, add, c00, c01);
+        Store2(c + 1 * rsc, add, c10, c11);
+        Store2(c + 2 * rsc, add, c20, c21);
+        Store2(c + 3 * rsc, add, c30, c31);
+        Store2(c + 4 * rsc, add, c40, c41);
+        Store2(c + 5 * rsc, add, c50, c51);
+        Store2(c + 6 * rsc, add, c60, c61);
+        Store2(c + 7 * rsc, add, c70, c71);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(double* c, bool add, Vector512<double> v0, Vector512<double> v1)
+    {
+        if (add)
+        {
+            v0 += Vector512.Load(c + 0);
+            v1 += Vector512.Load(c + 8);
+        }
+        v0.Store(c + 0);
+        v1.Store(c + 8);
+    }
+}

@@ -1,0 +1,204 @@
+using Strata.Backends.Cpu;
+using Xunit;
+
+namespace Strata.Tests.Backends;
+
+/// <summary>Blocked GEMM kernels against <see cref="Gemm.Reference{T}"/> on awkward shapes, strides and thread counts.</summary>
+public unsafe class GemmTests
+{
+    private static readonly int[] Sizes = { 1, 3, 17, 65, 129, 300 };
+
+    public static IEnumerable<object[]> Shapes()
+    {
+        foreach (int m in Sizes)
+            foreach (int n in Sizes)
+                foreach (int k in new[] { 1, 17, 300 })
+                    yield return new object[] { m, n, k };
+        yield return new object[] { 3, 129, 65 };
+        yield return new object[] { 129, 65, 129 };
+    }
+
+    /// <summary>Operand layout: which of A and B are transposed views, C column stride, accumulate.</summary>
+    private readonly record struct Layout(bool TransA, bool TransB, int CscStride, bool Accumulate);
+
+    private static readonly Layout[] Layouts =
+    {
+        new(false, false, 1, false), new(true, false, 1, true), new(false, true, 1, false),
+        new(true, true, 2, true), new(false, false, 3, false),
+    };
+
+    private static double[] Random(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new double[count];
+        for (int i = 0; i < count; i++) x[i] = rng.NextDouble() * 2 - 1;
+        return x;
+    }
+
+    /// <summary>Runs one product with the given kernel and the reference, returns (fast, reference) C buffers.</summary>
+    private static (T[] Fast, T[] Ref) RunBoth<T>(in GemmKernel<T> kernel, int m, int n, int k, Layout l, int seed)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        T[] a = Array.ConvertAll(Random(m * k, seed), T.CreateChecked);
+        T[] b = Array.ConvertAll(Random(k * n, seed + 1), T.CreateChecked);
+        int rsc = n * l.CscStride;
+        T[] c0 = Array.ConvertAll(Random(m * rsc, seed + 2), T.CreateChecked);
+        T[] fast = (T[])c0.Clone(), reference = (T[])c0.Clone();
+        // A stored as [m,k] row-major, or as [k,m] row-major viewed transposed; same for B.
+        int rsa = l.TransA ? 1 : k, csa = l.TransA ? m : 1;
+        int rsb = l.TransB ? 1 : n, csb = l.TransB ? k : 1;
+        fixed (T* pa = a, pb = b, pf = fast, pr = reference)
+        {
+            Gemm.Run(kernel, m, n, k, pa, rsa, csa, pb, rsb, csb, pf, rsc, l.CscStride, l.Accumulate);
+            Gemm.Reference(m, n, k, pa, rsa, csa, pb, rsb, csb, pr, rsc, l.CscStride, l.Accumulate);
+        }
+        return (fast, reference);
+    }
+
+    private static void AssertClose<T>(T[] expected, T[] actual, int k, double eps, string what)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        double tol = eps * (k + 4) * 2;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double e = double.CreateChecked(expected[i]), a = double.CreateChecked(actual[i]);
+            Assert.True(Math.Abs(e - a) <= tol * (1 + Math.Abs(e)), $"{what}: element {i}: expected {e:G9}, got {a:G9}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void SgemmMatchesReference(int m, int n, int k)
+    {
+        foreach (var kernel in Gemm.SupportedSgemmKernels())
+            for (int li = 0; li < Layouts.Length; li++)
+            {
+                var (fast, reference) = RunBoth(kernel, m, n, k, Layouts[li], m * 31 + n * 7 + k + li);
+                AssertClose(reference, fast, k, 1.2e-7, $"{kernel} {m}x{n}x{k} {Layouts[li]}");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void DgemmMatchesReference(int m, int n, int k)
+    {
+        foreach (var kernel in Gemm.SupportedDgemmKernels())
+            for (int li = 0; li < Layouts.Length; li++)
+            {
+                var (fast, reference) = RunBoth(kernel, m, n, k, Layouts[li], m * 31 + n * 7 + k + li);
+                AssertClose(reference, fast, k, 2.3e-16, $"{kernel} {m}x{n}x{k} {Layouts[li]}");
+            }
+    }
+
+    [Fact]
+    public void LargeOddShapeMatchesReference()
+    {
+        foreach (var l in new[] { Layouts[0], Layouts[3] })
+        {
+            var (fs, rs) = RunBoth(Gemm.SgemmKernel, 1025, 65, 257, l, 5);
+            AssertClose(rs, fs, 257, 1.2e-7, $"sgemm 1025x65x257 {l}");
+            var (fd, rd) = RunBoth(Gemm.DgemmKernel, 1025, 65, 257, l, 6);
+            AssertClose(rd, fd, 257, 2.3e-16, $"dgemm 1025x65x257 {l}");
+        }
+    }
+
+    [Fact]
+    public void PublicEntryPointsMatchReference()
+    {
+        var a = Array.ConvertAll(Random(65 * 129, 1), x => (float)x);
+        var b = Array.ConvertAll(Random(129 * 17, 2), x => (float)x);
+        var c = new float[65 * 17];
+        var r = new float[65 * 17];
+        fixed (float* pa = a, pb = b, pc = c, pr = r)
+        {
+            Gemm.Sgemm(65, 17, 129, pa, 129, 1, pb, 17, 1, pc, 17, 1, false);
+            Gemm.Reference(65, 17, 129, pa, 129, 1, pb, 17, 1, pr, 17, 1, false);
+        }
+        AssertClose(r, c, 129, 1.2e-7, "Sgemm");
+    }
+
+    [Fact]
+    public void ZeroDepthClearsOrKeepsC()
+    {
+        var c = new float[] { 1, 2, 3, 4 };
+        fixed (float* pc = c)
+        {
+            Gemm.Sgemm(2, 2, 0, pc, 0, 0, pc, 0, 0, pc, 2, 1, true);
+            Assert.Equal(new float[] { 1, 2, 3, 4 }, c);
+            Gemm.Sgemm(2, 2, 0, pc, 0, 0, pc, 0, 0, pc, 2, 1, false);
+        }
+        Assert.Equal(new float[4], c);
+    }
+
+    [Theory]
+    [InlineData(300, 300, 300)]
+    [InlineData(1, 1000, 300)]
+    [InlineData(1000, 1, 300)]
+    [InlineData(9, 700, 129)]
+    [InlineData(513, 129, 700)]
+    public void ThreadCountDoesNotChangeBits(int m, int n, int k)
+    {
+        int saved = CpuThreadPool.Threads;
+        try
+        {
+            foreach (var l in new[] { Layouts[0], Layouts[3] })
+            {
+                CpuThreadPool.Threads = 1;
+                var (s1, _) = RunBoth(Gemm.SgemmKernel, m, n, k, l, 11);
+                var (d1, _) = RunBoth(Gemm.DgemmKernel, m, n, k, l, 12);
+                CpuThreadPool.Threads = 2;
+                var (s2, _) = RunBoth(Gemm.SgemmKernel, m, n, k, l, 11);
+                var (d2, _) = RunBoth(Gemm.DgemmKernel, m, n, k, l, 12);
+                Assert.Equal(s1, s2);
+                Assert.Equal(d1, d2);
+            }
+        }
+        finally
+        {
+            CpuThreadPool.Threads = saved;
+        }
+    }
+
+    [Fact]
+    public void SteadyStateCallsAllocateNoManagedMemory()
+    {
+        int saved = CpuThreadPool.Threads;
+        var a = new float[200 * 300];
+        var b = new float[300 * 150];
+        var c = new float[200 * 150];
+        var v = new double[300];
+        var w = new double[300 * 40];
+        var y = new double[40];
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                CpuThreadPool.Threads = threads;
+                fixed (float* pa = a, pb = b, pc = c)
+                fixed (double* pv = v, pw = w, py = y)
+                {
+                    // First calls size the scratch buffers; later ones must reuse them. Runtime bookkeeping (tiered
+                    // JIT) can occasionally allocate on this thread, so one clean attempt out of three suffices.
+                    long allocated = long.MaxValue;
+                    for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+                    {
+                        Gemm.Sgemm(200, 150, 300, pa, 300, 1, pb, 1, 300, pc, 150, 1, false);
+                        Gemm.Dgemm(1, 40, 300, pv, 300, 1, pw, 40, 1, py, 40, 1, false);
+                        long before = GC.GetAllocatedBytesForCurrentThread();
+                        for (int i = 0; i < 3; i++)
+                        {
+                            Gemm.Sgemm(200, 150, 300, pa, 300, 1, pb, 1, 300, pc, 150, 1, true);
+                            Gemm.Dgemm(1, 40, 300, pv, 300, 1, pw, 40, 1, py, 40, 1, true);
+                        }
+                        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    }
+                    Assert.Equal(0, allocated);
+                }
+            }
+        }
+        finally
+        {
+            CpuThreadPool.Threads = saved;
+        }
+    }
+}
