@@ -1,0 +1,20 @@
+namespace Strata.NN;
+
+/// <summary>2-d average pooling over [N, C, H, W]; stride defaults to the pool size.</summary>
+public sealed class AvgPool2D : Module
+{
+    public AvgPool2D(IntPair poolSize, IntPair? stride = null, IntPair padding = default)
+    {
+        PoolSize = poolSize; Stride = stride ?? poolSize; Padding = padding;
+    }
+
+    public IntPair PoolSize { get; }
+    public IntPair Stride { get; }
+    public IntPair Padding { get; }
+
+    public override Tensor Forward(Tensor x)
+    {
+        if (x.Shape.Rank != 4) throw new ArgumentException($"AvgPool2D: expects input [N, C, H, W], got shape {x.Shape}.");
+        return Functional.AvgPool2d(x, PoolSize, Stride, Padding);
+    }
+}

@@ -1,0 +1,66 @@
+namespace Strata.NN;
+
+/// <summary>
+/// 2-d convolution over [N, C, H, W] (Keras <c>Conv2D</c>, PyTorch <c>Conv2d</c>). Weight [filters, inChannels/groups, kh, kw].
+/// Initialisation follows PyTorch's default: weight and bias U(−1/√fanIn, 1/√fanIn) (kaiming_uniform with a=√5),
+/// fanIn = inChannels/groups·kh·kw. Built lazily from the input's channel dim when <c>inChannels</c> is null.
+/// </summary>
+public sealed class Conv2D : Module
+{
+    private readonly Generator? _generator;
+    private readonly DType _dtype;
+
+    public Conv2D(int filters, IntPair kernelSize, IntPair? stride = null, IntPair padding = default, IntPair? dilation = null,
+                  int groups = 1, bool useBias = true, int? inChannels = null, Generator? generator = null, DType dtype = DType.Float32)
+    {
+        if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), $"Conv2D: filters must be positive, got {filters}.");
+        if (groups <= 0 || filters % groups != 0) throw new ArgumentException($"Conv2D: filters ({filters}) must be divisible by groups ({groups}).");
+        Filters = filters; KernelSize = kernelSize; Stride = stride ?? new IntPair(1, 1); Padding = padding;
+        Dilation = dilation ?? new IntPair(1, 1); Groups = groups; UseBias = useBias;
+        _generator = generator; _dtype = dtype;
+        if (inChannels is int c) { Create(c); MarkBuilt(); }
+    }
+
+    public int Filters { get; }
+    public IntPair KernelSize { get; }
+    public IntPair Stride { get; }
+    public IntPair Padding { get; }
+    public IntPair Dilation { get; }
+    public int Groups { get; }
+    public bool UseBias { get; }
+    public int? InChannels { get; private set; }
+    public Parameter? Weight { get; private set; }
+    public Parameter? Bias { get; private set; }
+
+    private void Create(int inChannels)
+    {
+        if (inChannels <= 0 || inChannels % Groups != 0)
+            throw new ArgumentException($"Conv2D({Filters}): input channels ({inChannels}) must be positive and divisible by groups ({Groups}).");
+        InChannels = inChannels;
+        var w = Tensor.Zeros(new[] { Filters, inChannels / Groups, KernelSize.H, KernelSize.W }, _dtype);
+        Weight = new Parameter(Init.TorchDefaultUniform(w, _generator));
+        if (UseBias)
+        {
+            double bound = 1.0 / Math.Sqrt(Init.Fans(w.Shape).FanIn);
+            var b = Tensor.Zeros(new[] { Filters }, _dtype);
+            using (Autograd.GradMode.NoGrad()) b.Uniform_(-bound, bound, _generator);
+            Bias = new Parameter(b);
+        }
+    }
+
+    protected override void Build(Shape inputShape)
+    {
+        if (inputShape.Rank != 4) throw new ArgumentException($"Conv2D({Filters}): expects input [N, C, H, W], got shape {inputShape}.");
+        Create(inputShape[1]);
+    }
+
+    public override Tensor Forward(Tensor x)
+    {
+        if (Weight is null) throw new InvalidOperationException($"Conv2D({Filters}): not built; call Invoke(x) or pass inChannels.");
+        if (x.Shape.Rank != 4 || x.Shape[1] != InChannels)
+            throw new ArgumentException($"Conv2D({Filters}): built for {InChannels} input channels [N, {InChannels}, H, W], got input of shape {x.Shape}.");
+        return Functional.Conv2d(x, Weight.Data, Bias?.Data, Stride, Padding, Dilation, Groups);
+    }
+
+    public override string ToString() => $"Conv2D(in={InChannels?.ToString() ?? "?"}, filters={Filters}, kernel=({KernelSize.H}, {KernelSize.W}))";
+}

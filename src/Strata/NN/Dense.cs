@@ -1,0 +1,52 @@
+namespace Strata.NN;
+
+/// <summary>
+/// Fully-connected layer (Keras <c>Dense</c>, PyTorch <c>Linear</c>): y = x·Wᵀ + b with W in PyTorch layout [units, inFeatures].
+/// Weight is Glorot-uniform and bias zero (Keras defaults). Built lazily from the input's last dim when <c>inputFeatures</c> is null.
+/// </summary>
+public sealed class Dense : Module
+{
+    private readonly Generator? _generator;
+    private readonly DType _dtype;
+
+    public Dense(int units, int? inputFeatures = null, bool useBias = true, Generator? generator = null, DType dtype = DType.Float32)
+    {
+        if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"Dense: units must be positive, got {units}.");
+        Units = units;
+        UseBias = useBias;
+        _generator = generator;
+        _dtype = dtype;
+        if (inputFeatures is int f) { Create(f); MarkBuilt(); }
+    }
+
+    public int Units { get; }
+    public bool UseBias { get; }
+    public int? InputFeatures { get; private set; }
+    public Parameter? Weight { get; private set; }
+    public Parameter? Bias { get; private set; }
+
+    private void Create(int inFeatures)
+    {
+        if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Dense: input features must be positive, got {inFeatures}.");
+        InputFeatures = inFeatures;
+        Weight = new Parameter(Init.GlorotUniform(Tensor.Zeros(new[] { Units, inFeatures }, _dtype), _generator));
+        if (UseBias) Bias = new Parameter(Tensor.Zeros(new[] { Units }, _dtype));
+    }
+
+    protected override void Build(Shape inputShape)
+    {
+        if (inputShape.Rank < 1) throw new ArgumentException($"Dense({Units}): needs an input with at least 1 dim, got shape {inputShape}.");
+        Create(inputShape[-1]);
+    }
+
+    public override Tensor Forward(Tensor x)
+    {
+        if (Weight is null) throw new InvalidOperationException($"Dense({Units}): not built; call Invoke(x) or pass inputFeatures.");
+        if (x.Shape.Rank < 1 || x.Shape[-1] != InputFeatures)
+            throw new ArgumentException($"Dense({Units}): built for {InputFeatures} input features, got input of shape {x.Shape} ({(x.Shape.Rank < 1 ? 0 : x.Shape[-1])} features).");
+        var y = x.Matmul(Weight.Data.T);
+        return Bias is null ? y : y + Bias.Data;
+    }
+
+    public override string ToString() => $"Dense(in={InputFeatures?.ToString() ?? "?"}, units={Units}, bias={UseBias})";
+}

@@ -1,0 +1,11 @@
+namespace Strata.NN;
+
+/// <summary>x for x > 0, alpha·(eˣ − 1) otherwise.</summary>
+public sealed class ELU : Module
+{
+    public ELU(double alpha = 1.0) => Alpha = alpha;
+
+    public double Alpha { get; }
+
+    public override Tensor Forward(Tensor x) => x.Elu(Alpha);
+}
