@@ -8,7 +8,7 @@ namespace Strata.NN;
 /// Sub-modules and parameters are discovered by reflection over fields (declaration order) of type
 /// <see cref="Module"/>, <see cref="Parameter"/> or <c>IEnumerable&lt;Module&gt;</c>, plus explicit registrations.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Module Module)> _modules = new();
     private readonly List<(string Name, Parameter Parameter)> _parameters = new();

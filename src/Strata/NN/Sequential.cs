@@ -1,7 +1,7 @@
 namespace Strata.NN;
 
 /// <summary>Runs its children in order; they are named "0", "1", ...</summary>
-public sealed class Sequential : Module
+public sealed class Sequential : Strata.Training.Model
 {
     private readonly List<Module> _layers = new();
 
