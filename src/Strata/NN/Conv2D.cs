@@ -1,23 +1,29 @@
+using Strata.NN.Regularizers;
+
 namespace Strata.NN;
 
 /// <summary>
 /// 2-d convolution over [N, C, H, W] (Keras <c>Conv2D</c>, PyTorch <c>Conv2d</c>). Weight [filters, inChannels/groups, kh, kw].
 /// Initialisation follows PyTorch's default: weight and bias U(−1/√fanIn, 1/√fanIn) (kaiming_uniform with a=√5),
 /// fanIn = inChannels/groups·kh·kw. Built lazily from the input's channel dim when <c>inChannels</c> is null.
+/// Optional Keras regularizers on the weight (<c>kernelRegularizer</c>) and bias enter <see cref="Module.RegularizationLoss"/>.
 /// </summary>
 public sealed class Conv2D : Module
 {
     private readonly Generator? _generator;
-    private readonly DType _dtype;
 
     public Conv2D(int filters, IntPair kernelSize, IntPair? stride = null, IntPair padding = default, IntPair? dilation = null,
-                  int groups = 1, bool useBias = true, int? inChannels = null, Generator? generator = null, DType dtype = DType.Float32)
+                  int groups = 1, bool useBias = true, int? inChannels = null, Generator? generator = null, DType dtype = DType.Float32,
+                  Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null)
     {
         if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), $"Conv2D: filters must be positive, got {filters}.");
         if (groups <= 0 || filters % groups != 0) throw new ArgumentException($"Conv2D: filters ({filters}) must be divisible by groups ({groups}).");
         Filters = filters; KernelSize = kernelSize; Stride = stride ?? new IntPair(1, 1); Padding = padding;
         Dilation = dilation ?? new IntPair(1, 1); Groups = groups; UseBias = useBias;
-        _generator = generator; _dtype = dtype;
+        if (KernelSize.H <= 0 || KernelSize.W <= 0 || Stride.H <= 0 || Stride.W <= 0 || Dilation.H <= 0 || Dilation.W <= 0 || Padding.H < 0 || Padding.W < 0)
+            throw new ArgumentException($"Conv2D({filters}): kernel size {KernelSize}, stride {Stride} and dilation {Dilation} must be positive and padding {Padding} non-negative.");
+        _generator = generator; DType = dtype;
+        KernelRegularizer = kernelRegularizer; BiasRegularizer = biasRegularizer;
         if (inChannels is int c) { Create(c); MarkBuilt(); }
     }
 
@@ -29,6 +35,9 @@ public sealed class Conv2D : Module
     public int Groups { get; }
     public bool UseBias { get; }
     public int? InChannels { get; private set; }
+    public DType DType { get; }
+    public Regularizer? KernelRegularizer { get; }
+    public Regularizer? BiasRegularizer { get; }
     public Parameter? Weight { get; private set; }
     public Parameter? Bias { get; private set; }
 
@@ -37,14 +46,12 @@ public sealed class Conv2D : Module
         if (inChannels <= 0 || inChannels % Groups != 0)
             throw new ArgumentException($"Conv2D({Filters}): input channels ({inChannels}) must be positive and divisible by groups ({Groups}).");
         InChannels = inChannels;
-        var w = Tensor.Zeros(new[] { Filters, inChannels / Groups, KernelSize.H, KernelSize.W }, _dtype);
+        var w = Tensor.Zeros(new[] { Filters, inChannels / Groups, KernelSize.H, KernelSize.W }, DType);
         Weight = new Parameter(Init.TorchDefaultUniform(w, _generator));
         if (UseBias)
         {
-            double bound = 1.0 / Math.Sqrt(Init.Fans(w.Shape).FanIn);
-            var b = Tensor.Zeros(new[] { Filters }, _dtype);
-            using (Autograd.GradMode.NoGrad()) b.Uniform_(-bound, bound, _generator);
-            Bias = new Parameter(b);
+            var b = Tensor.Zeros(new[] { Filters }, DType);
+            Bias = new Parameter(Init.TorchDefaultBias(b, Init.Fans(w.Shape).FanIn, _generator));
         }
     }
 
@@ -60,6 +67,12 @@ public sealed class Conv2D : Module
         if (x.Shape.Rank != 4 || x.Shape[1] != InChannels)
             throw new ArgumentException($"Conv2D({Filters}): built for {InChannels} input channels [N, {InChannels}, H, W], got input of shape {x.Shape}.");
         return Functional.Conv2d(x, Weight.Data, Bias?.Data, Stride, Padding, Dilation, Groups);
+    }
+
+    protected override IEnumerable<(Parameter Parameter, Regularizer Regularizer)> RegularizedParameters()
+    {
+        if (Weight is not null && KernelRegularizer is not null) yield return (Weight, KernelRegularizer);
+        if (Bias is not null && BiasRegularizer is not null) yield return (Bias, BiasRegularizer);
     }
 
     public override string ToString() => $"Conv2D(in={InChannels?.ToString() ?? "?"}, filters={Filters}, kernel=({KernelSize.H}, {KernelSize.W}))";

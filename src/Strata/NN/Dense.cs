@@ -1,27 +1,35 @@
+using Strata.NN.Regularizers;
+
 namespace Strata.NN;
 
 /// <summary>
 /// Fully-connected layer (Keras <c>Dense</c>, PyTorch <c>Linear</c>): y = x·Wᵀ + b with W in PyTorch layout [units, inFeatures].
 /// Weight is Glorot-uniform and bias zero (Keras defaults). Built lazily from the input's last dim when <c>inputFeatures</c> is null.
+/// Optional Keras regularizers on the weight (<c>kernelRegularizer</c>) and bias enter <see cref="Module.RegularizationLoss"/>.
 /// </summary>
 public sealed class Dense : Module
 {
     private readonly Generator? _generator;
-    private readonly DType _dtype;
 
-    public Dense(int units, int? inputFeatures = null, bool useBias = true, Generator? generator = null, DType dtype = DType.Float32)
+    public Dense(int units, int? inputFeatures = null, bool useBias = true, Generator? generator = null, DType dtype = DType.Float32,
+                 Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null)
     {
         if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), $"Dense: units must be positive, got {units}.");
         Units = units;
         UseBias = useBias;
         _generator = generator;
-        _dtype = dtype;
+        DType = dtype;
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
         if (inputFeatures is int f) { Create(f); MarkBuilt(); }
     }
 
     public int Units { get; }
     public bool UseBias { get; }
     public int? InputFeatures { get; private set; }
+    public DType DType { get; }
+    public Regularizer? KernelRegularizer { get; }
+    public Regularizer? BiasRegularizer { get; }
     public Parameter? Weight { get; private set; }
     public Parameter? Bias { get; private set; }
 
@@ -29,8 +37,8 @@ public sealed class Dense : Module
     {
         if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Dense: input features must be positive, got {inFeatures}.");
         InputFeatures = inFeatures;
-        Weight = new Parameter(Init.GlorotUniform(Tensor.Zeros(new[] { Units, inFeatures }, _dtype), _generator));
-        if (UseBias) Bias = new Parameter(Tensor.Zeros(new[] { Units }, _dtype));
+        Weight = new Parameter(Init.GlorotUniform(Tensor.Zeros(new[] { Units, inFeatures }, DType), _generator));
+        if (UseBias) Bias = new Parameter(Tensor.Zeros(new[] { Units }, DType));
     }
 
     protected override void Build(Shape inputShape)
@@ -46,6 +54,12 @@ public sealed class Dense : Module
             throw new ArgumentException($"Dense({Units}): built for {InputFeatures} input features, got input of shape {x.Shape} ({(x.Shape.Rank < 1 ? 0 : x.Shape[-1])} features).");
         var y = x.Matmul(Weight.Data.T);
         return Bias is null ? y : y + Bias.Data;
+    }
+
+    protected override IEnumerable<(Parameter Parameter, Regularizer Regularizer)> RegularizedParameters()
+    {
+        if (Weight is not null && KernelRegularizer is not null) yield return (Weight, KernelRegularizer);
+        if (Bias is not null && BiasRegularizer is not null) yield return (Bias, BiasRegularizer);
     }
 
     public override string ToString() => $"Dense(in={InputFeatures?.ToString() ?? "?"}, units={Units}, bias={UseBias})";

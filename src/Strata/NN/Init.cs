@@ -56,6 +56,9 @@ public static class Init
     /// <summary>PyTorch's default Linear/Conv weight init: kaiming_uniform(a=√5), i.e. U(−a, a), a = 1/√fanIn.</summary>
     public static Tensor TorchDefaultUniform(Tensor t, Generator? g = null) => Uniform(t, 1.0 / Math.Sqrt(Fans(t.Shape).FanIn), g);
 
+    /// <summary>PyTorch's default Linear/Conv bias init: U(−a, a), a = 1/√fanIn with the fanIn of the layer's weight.</summary>
+    public static Tensor TorchDefaultBias(Tensor bias, int weightFanIn, Generator? g = null) => Uniform(bias, 1.0 / Math.Sqrt(weightFanIn), g);
+
     public static Tensor Zeros(Tensor t, Generator? g = null)
     {
         using (Autograd.GradMode.NoGrad()) t.Fill_(0);

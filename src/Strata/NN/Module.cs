@@ -13,6 +13,7 @@ public abstract partial class Module
     private readonly List<(string Name, Module Module)> _modules = new();
     private readonly List<(string Name, Parameter Parameter)> _parameters = new();
     private bool _built;
+    private Shape? _lastOutputShape;
 
     public bool IsTraining { get; private set; } = true;
 
@@ -32,7 +33,10 @@ public abstract partial class Module
             Build(x.Shape);
             _built = true;
         }
-        return Forward(x);
+        var y = Forward(x);
+        // Remembered for Summary(): the shapes of the last real forward pass.
+        _lastOutputShape = y.Shape;
+        return y;
     }
 
     /// <summary>Same as <see cref="Invoke"/>.</summary>
