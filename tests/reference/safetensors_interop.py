@@ -7,6 +7,11 @@
         reads FILE (written by Strata: tests/Strata.Tests/fixtures/serialization/strata_written.safetensors)
         and compares its layout, metadata and every tensor bit for bit with the tensors built below
         (the same values SafeTensorsInteropTests.StrataWrittenTensors builds). Output: safetensors_interop.log.
+    /usr/bin/python3 tests/reference/safetensors_interop.py --check-model FILE
+        loads FILE (ModelWeights.Save of Strata's Sequential(Dense(4), Tanh(), Dense(2)) on 3 inputs:
+        tests/Strata.Tests/fixtures/serialization/strata_mlp.safetensors) into torch's
+        nn.Sequential(Linear(3, 4), Tanh(), Linear(4, 2)) with strict load_state_dict, and writes the model's output on
+        a fixed input to strata_mlp_torch_output.json, which ModelWeightsInteropTests compares with Strata's output.
 """
 import json
 import math
@@ -154,9 +159,27 @@ def check(path):
     return ok
 
 
+def check_model(path):
+    tensors, metadata, _, _, _ = load(path)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    result = model.load_state_dict(tensors, strict=True)
+    print(f"torch {torch.__version__}: {os.path.basename(path)} -> nn.Sequential(Linear(3, 4), Tanh(), Linear(4, 2)), "
+          f"strict load_state_dict: {result}, names {list(tensors)}")
+    x = torch.tensor([[0.5, -1.0, 2.0], [0.0, 0.25, -0.75]], dtype=torch.float32)
+    with torch.no_grad():
+        y = model(x)
+    print(f"output on {x.tolist()}: {y.tolist()}")
+    with open(os.path.join(FIXTURES, "strata_mlp_torch_output.json"), "w") as f:
+        json.dump({"x": x.tolist(), "y": y.tolist()}, f, indent=1)
+        f.write("\n")
+    return True
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--check":
         sys.exit(0 if check(sys.argv[2]) else 1)
+    elif len(sys.argv) == 3 and sys.argv[1] == "--check-model":
+        sys.exit(0 if check_model(sys.argv[2]) else 1)
     elif len(sys.argv) == 1:
         write_fixtures()
     else:
