@@ -51,6 +51,9 @@ public sealed class SummaryWriter : IDisposable
     public string FilePath { get; }
 
     /// <summary>Records <paramref name="value"/> (stored as float32, as TensorBoard does) for <paramref name="tag"/> at <paramref name="step"/>.</summary>
+    /// <param name="tag">Chart name; "/" groups charts ("loss/train").</param>
+    /// <param name="value">The value.</param>
+    /// <param name="step">The x-axis position (global step or epoch).</param>
     /// <param name="wallTime">Seconds since the Unix epoch; now when null.</param>
     public void AddScalar(string tag, double value, long step, double? wallTime = null)
     {
