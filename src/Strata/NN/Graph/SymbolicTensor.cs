@@ -19,7 +19,7 @@ public sealed class SymbolicTensor
     internal SymbolicTensor(int[] declaredShape, DType dtype, string? name)
     {
         DeclaredShape = (int[])declaredShape.Clone();
-        Shape = declaredShape.All(d => d >= 0) ? new Shape(declaredShape) : null;
+        Shape = declaredShape.All(d => d >= 0) ? new Shape(declaredShape) : (Shape?)null;
         DType = dtype;
         InputName = name;
         Inputs = Array.Empty<SymbolicTensor>();
