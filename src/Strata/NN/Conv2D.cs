@@ -28,6 +28,7 @@ public sealed class Conv2D : Module
     public IntPair Dilation { get; }
     public int Groups { get; }
     public bool UseBias { get; }
+    /// <summary>Element type of the weights (the <c>dtype</c> constructor argument).</summary>
     public DType DType => _dtype;
     public int? InChannels { get; private set; }
     public Parameter? Weight { get; private set; }

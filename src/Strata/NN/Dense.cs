@@ -21,6 +21,7 @@ public sealed class Dense : Module
 
     public int Units { get; }
     public bool UseBias { get; }
+    /// <summary>Element type of the weights (the <c>dtype</c> constructor argument).</summary>
     public DType DType => _dtype;
     public int? InputFeatures { get; private set; }
     public Parameter? Weight { get; private set; }

@@ -59,6 +59,7 @@ public partial class Model
     /// <summary>Per-sample input shape seen by the first <see cref="Module.Invoke(Tensor)"/> (Sequential and subclassed models).</summary>
     internal int[]? BuiltSampleShape => _builtSampleShape;
 
+    /// <summary>Remembers the per-sample input shape, which the architecture JSON records so a loaded model can be built at once.</summary>
     protected override void Build(Shape inputShape)
     {
         if (inputShape.Rank >= 1) _builtSampleShape = inputShape.ToArray()[1..];

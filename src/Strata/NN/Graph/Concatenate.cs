@@ -7,12 +7,14 @@ namespace Strata.NN;
 /// </summary>
 public sealed class Concatenate : MergeLayer
 {
+    /// <summary>A layer joining its inputs along <paramref name="axis"/> (batch dim = 0, negative counts from the end).</summary>
     public Concatenate(int axis = -1)
     {
         if (axis == 0) throw new ArgumentException("Concatenate: axis 0 is the batch dim; choose a per-sample axis (1 or more, or negative from the end).");
         Axis = axis;
     }
 
+    /// <summary>The joined dim, the batch dim counting as 0; negative values count from the last dim.</summary>
     public int Axis { get; }
 
     protected override void CheckShapes(IReadOnlyList<Shape> shapes)

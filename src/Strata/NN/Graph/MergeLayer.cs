@@ -9,6 +9,7 @@ public abstract class MergeLayer : Module, IMultiInput
     private readonly int _minInputs;
     private readonly int _maxInputs;
 
+    /// <summary>A merge layer taking between <paramref name="minInputs"/> and <paramref name="maxInputs"/> inputs.</summary>
     protected MergeLayer(int minInputs = 2, int maxInputs = int.MaxValue)
     {
         _minInputs = minInputs;

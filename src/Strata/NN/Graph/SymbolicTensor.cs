@@ -28,6 +28,7 @@ public sealed class SymbolicTensor
     /// <summary>Shape of one sample (the batch dim is implicit and not included); null when some dim is unknown.</summary>
     public Shape? Shape { get; }
 
+    /// <summary>Element type of the tensor this placeholder stands for.</summary>
     public DType DType { get; }
 
     /// <summary>The layer that produces this tensor; null for a graph input.</summary>
