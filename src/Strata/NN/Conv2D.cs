@@ -8,7 +8,6 @@ namespace Strata.NN;
 public sealed class Conv2D : Module
 {
     private readonly Generator? _generator;
-    private readonly DType _dtype;
 
     public Conv2D(int filters, IntPair kernelSize, IntPair? stride = null, IntPair padding = default, IntPair? dilation = null,
                   int groups = 1, bool useBias = true, int? inChannels = null, Generator? generator = null, DType dtype = DType.Float32)
@@ -17,7 +16,7 @@ public sealed class Conv2D : Module
         if (groups <= 0 || filters % groups != 0) throw new ArgumentException($"Conv2D: filters ({filters}) must be divisible by groups ({groups}).");
         Filters = filters; KernelSize = kernelSize; Stride = stride ?? new IntPair(1, 1); Padding = padding;
         Dilation = dilation ?? new IntPair(1, 1); Groups = groups; UseBias = useBias;
-        _generator = generator; _dtype = dtype;
+        _generator = generator; DType = dtype;
         if (inChannels is int c) { Create(c); MarkBuilt(); }
     }
 
@@ -28,9 +27,8 @@ public sealed class Conv2D : Module
     public IntPair Dilation { get; }
     public int Groups { get; }
     public bool UseBias { get; }
-    /// <summary>Element type of the weights (the <c>dtype</c> constructor argument).</summary>
-    public DType DType => _dtype;
     public int? InChannels { get; private set; }
+    public DType DType { get; }
     public Parameter? Weight { get; private set; }
     public Parameter? Bias { get; private set; }
 
@@ -39,12 +37,12 @@ public sealed class Conv2D : Module
         if (inChannels <= 0 || inChannels % Groups != 0)
             throw new ArgumentException($"Conv2D({Filters}): input channels ({inChannels}) must be positive and divisible by groups ({Groups}).");
         InChannels = inChannels;
-        var w = Tensor.Zeros(new[] { Filters, inChannels / Groups, KernelSize.H, KernelSize.W }, _dtype);
+        var w = Tensor.Zeros(new[] { Filters, inChannels / Groups, KernelSize.H, KernelSize.W }, DType);
         Weight = new Parameter(Init.TorchDefaultUniform(w, _generator));
         if (UseBias)
         {
             double bound = 1.0 / Math.Sqrt(Init.Fans(w.Shape).FanIn);
-            var b = Tensor.Zeros(new[] { Filters }, _dtype);
+            var b = Tensor.Zeros(new[] { Filters }, DType);
             using (Autograd.GradMode.NoGrad()) b.Uniform_(-bound, bound, _generator);
             Bias = new Parameter(b);
         }

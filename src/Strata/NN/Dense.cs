@@ -7,7 +7,6 @@ namespace Strata.NN;
 public sealed class Dense : Module
 {
     private readonly Generator? _generator;
-    private readonly DType _dtype;
 
     public Dense(int units, int? inputFeatures = null, bool useBias = true, Generator? generator = null, DType dtype = DType.Float32)
     {
@@ -15,15 +14,14 @@ public sealed class Dense : Module
         Units = units;
         UseBias = useBias;
         _generator = generator;
-        _dtype = dtype;
+        DType = dtype;
         if (inputFeatures is int f) { Create(f); MarkBuilt(); }
     }
 
     public int Units { get; }
     public bool UseBias { get; }
-    /// <summary>Element type of the weights (the <c>dtype</c> constructor argument).</summary>
-    public DType DType => _dtype;
     public int? InputFeatures { get; private set; }
+    public DType DType { get; }
     public Parameter? Weight { get; private set; }
     public Parameter? Bias { get; private set; }
 
@@ -31,8 +29,8 @@ public sealed class Dense : Module
     {
         if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Dense: input features must be positive, got {inFeatures}.");
         InputFeatures = inFeatures;
-        Weight = new Parameter(Init.GlorotUniform(Tensor.Zeros(new[] { Units, inFeatures }, _dtype), _generator));
-        if (UseBias) Bias = new Parameter(Tensor.Zeros(new[] { Units }, _dtype));
+        Weight = new Parameter(Init.GlorotUniform(Tensor.Zeros(new[] { Units, inFeatures }, DType), _generator));
+        if (UseBias) Bias = new Parameter(Tensor.Zeros(new[] { Units }, DType));
     }
 
     protected override void Build(Shape inputShape)
