@@ -66,3 +66,21 @@ public sealed class Hidden : Module
 
     public override Tensor Forward(Tensor x) => x.Mul(_size);
 }
+
+/// <summary>A lazily built layer that takes int64 indices only, like an embedding.</summary>
+public sealed class IndexCounter : Module
+{
+    public IndexCounter(int size) => Size = size;
+
+    public int Size { get; }
+
+    public Parameter? Table { get; private set; }
+
+    protected override void Build(Shape inputShape) => Table = new Parameter(Tensor.Ones(new[] { Size, inputShape[-1] }, DType.Float32));
+
+    public override Tensor Forward(Tensor x)
+    {
+        if (x.DType != DType.Int64) throw new ArgumentException($"IndexCounter: expects int64 indices, got {x.DType} of shape {x.Shape}.");
+        return x.To(DType.Float32).Matmul(Table!.Data.T);
+    }
+}

@@ -207,6 +207,21 @@ public class ModelJsonTests
         Assert.Contains("'size' has no public property", rule.Message);
     }
 
+    [Fact]
+    public void IndexInputModelIsBuiltWithInt64()
+    {
+        var catalog = new LayerCatalog(typeof(IndexCounter).Assembly, typeof(IndexCounter).Namespace!);
+        var model = new Sequential(new IndexCounter(4));
+        model.Invoke(Tensor.Zeros(new[] { 2, 3 }, DType.Int64));
+        string json = ModelJson.ToJson(model, catalog);
+        Assert.Contains("\"inputShape\":[3]", json);
+        var loaded = (Sequential)ModelJson.FromJson(json, catalog);
+        Assert.Equal(new Shape(4, 3), ((IndexCounter)loaded[0]).Table!.Shape);
+        // an explicit inputDType is the only one tried
+        var ex = Assert.Throws<FormatException>(() => ModelJson.FromJson(json.Replace("\"inputShape\":[3]", "\"inputShape\":[3],\"inputDType\":\"Float32\""), catalog));
+        Assert.Contains("expects int64 indices", ex.Message);
+    }
+
     private static FormatException Bad(string json) => Assert.Throws<FormatException>(() => ModelJson.FromJson(json));
 
     private const string Head = "\"format\":\"strata.model\",\"version\":1";
