@@ -1,0 +1,54 @@
+namespace Strata.NN;
+
+/// <summary>
+/// A placeholder in a layer graph (Keras <c>KerasTensor</c>): it holds no data, only where it comes from (an
+/// <see cref="Input"/>, or a layer applied to other symbolic tensors) and, when known, its per-sample shape.
+/// Created by <see cref="Input.Create(int[])"/> and <see cref="Module.Call(SymbolicTensor)"/>; turned into a
+/// runnable network by the <see cref="Training.Model(SymbolicTensor, SymbolicTensor)"/> constructor.
+/// </summary>
+public sealed class SymbolicTensor
+{
+    internal SymbolicTensor(Module layer, SymbolicTensor[] inputs, Shape? shape, DType dtype)
+    {
+        Layer = layer;
+        Inputs = (SymbolicTensor[])inputs.Clone();
+        Shape = shape;
+        DType = dtype;
+    }
+
+    internal SymbolicTensor(int[] declaredShape, DType dtype, string? name)
+    {
+        DeclaredShape = (int[])declaredShape.Clone();
+        Shape = declaredShape.All(d => d >= 0) ? new Shape(declaredShape) : (Shape?)null;
+        DType = dtype;
+        InputName = name;
+        Inputs = Array.Empty<SymbolicTensor>();
+    }
+
+    /// <summary>Shape of one sample (the batch dim is implicit and not included); null when some dim is unknown.</summary>
+    public Shape? Shape { get; }
+
+    /// <summary>Element type of the tensor this placeholder stands for.</summary>
+    public DType DType { get; }
+
+    /// <summary>The layer that produces this tensor; null for a graph input.</summary>
+    public Module? Layer { get; }
+
+    /// <summary>The symbolic tensors <see cref="Layer"/> was called on (empty for a graph input).</summary>
+    public IReadOnlyList<SymbolicTensor> Inputs { get; }
+
+    /// <summary>True for a tensor made by <see cref="Input.Create(int[])"/>.</summary>
+    public bool IsInput => Layer is null;
+
+    /// <summary>The name given to <see cref="Input.Create(int[], DType, string?)"/>, if any.</summary>
+    public string? InputName { get; }
+
+    /// <summary>An input's per-sample shape as declared, −1 marking a dim of unknown size.</summary>
+    internal int[]? DeclaredShape { get; }
+
+    internal string ShapeText => Shape?.ToString() ?? (DeclaredShape is null ? "[unknown]" : "[" + string.Join(", ", DeclaredShape.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
+
+    public override string ToString() =>
+        IsInput ? $"SymbolicTensor(Input{(InputName is null ? "" : $" '{InputName}'")}, shape={ShapeText}, dtype={DType})"
+                : $"SymbolicTensor({Layer!.GetType().Name}, shape={ShapeText}, dtype={DType})";
+}
