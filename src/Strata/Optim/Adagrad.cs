@@ -4,7 +4,8 @@ namespace Strata.Optim;
 
 /// <summary>
 /// Adagrad with learning-rate decay and L2 weight decay (PyTorch's <c>torch.optim.Adagrad</c>).
-/// Group options: "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps".
+/// Group options: "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps". A group's own
+/// "initial_accumulator_value" is honoured (PyTorch 1.13 fills every group's accumulator with the constructor's value).
 /// </summary>
 public sealed class Adagrad : Optimizer
 {
