@@ -72,8 +72,15 @@ internal static class LossInputs
     }
 
     /// <summary>A copy of a [C] class-weight tensor's values, or null.</summary>
-    public static double[]? ClassWeight(string loss, Tensor? classWeight) =>
-        classWeight is null ? null : ClassWeight(loss, classWeight.Rank == 1 ? classWeight.ToDoubleArray() : throw new ArgumentException($"{loss}: classWeight must be 1-D [C], got shape {classWeight.Shape}."));
+    public static double[]? ClassWeight(string loss, Tensor? classWeight)
+    {
+        if (classWeight is null) return null;
+        if (classWeight.Rank != 1)
+            throw new ArgumentException($"{loss}: classWeight must be 1-D [C], got shape {classWeight.Shape}.");
+        return ClassWeight(loss, classWeight.ToDoubleArray());
+    }
+
+    /// <summary>A validated copy of <paramref name="classWeight"/>.</summary>
 
     public static double[] ClassWeight(string loss, double[] classWeight)
     {

@@ -287,7 +287,10 @@ public abstract class Optimizer
                 int dot = rest.IndexOf('.');
                 if (dot <= 0 || !int.TryParse(rest.AsSpan(0, dot), out int g) || g < 0 || g >= _groups.Count || dot == rest.Length - 1)
                     throw new ArgumentException($"{Name}.LoadStateDict: bad key '{k}' for {_groups.Count} parameter group(s).");
-                options.Add((g, rest[(dot + 1)..], ScalarValue(k, v)));
+                var option = rest[(dot + 1)..];
+                if (!_defaults.ContainsKey(option) && !ParamGroup.ScheduleOptions.Contains(option))
+                    throw new ArgumentException($"{Name}.LoadStateDict: '{k}' is not an option of {Name} (valid: {string.Join(", ", _defaults.Keys.Concat(ParamGroup.ScheduleOptions))}); was the state saved from another optimizer?");
+                options.Add((g, option, ScalarValue(k, v)));
                 continue;
             }
             int d = k.IndexOf('.');

@@ -169,6 +169,8 @@ public class ParamGroupTests
         var opt = new SGD(new[] { a }, lr: 0.1);
         var bad = new Dictionary<string, Tensor> { ["param_groups.3.lr"] = Tensor.Scalar(0.1) };
         Assert.Contains("param_groups.3.lr", Assert.Throws<ArgumentException>(() => opt.LoadStateDict(bad)).Message);
+        var otherOptimizer = new Dictionary<string, Tensor> { ["param_groups.0.beta1"] = Tensor.Scalar(0.9) };
+        Assert.Contains("another optimizer", Assert.Throws<ArgumentException>(() => opt.LoadStateDict(otherOptimizer)).Message);
         var wrongShape = new Dictionary<string, Tensor> { ["0.momentum_buffer"] = Tensor.Zeros(3) };
         Assert.Contains("shape", Assert.Throws<ArgumentException>(() => opt.LoadStateDict(wrongShape)).Message);
     }

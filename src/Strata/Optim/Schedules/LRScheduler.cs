@@ -45,7 +45,7 @@ public abstract class LRScheduler
     public int LastEpoch { get; private set; }
 
     /// <summary>Each group's base rate, the value the schedule scales.</summary>
-    public double[] BaseLearningRates { get; protected set; }
+    public IReadOnlyList<double> BaseLearningRates { get; protected set; }
 
     /// <summary>The learning rates the schedule last set, one per group.</summary>
     public IReadOnlyList<double> CurrentLearningRates => _lastLrs;
@@ -85,7 +85,7 @@ public abstract class LRScheduler
     public Dictionary<string, double> StateDict()
     {
         var d = new Dictionary<string, double> { ["last_epoch"] = LastEpoch };
-        for (int i = 0; i < BaseLearningRates.Length; i++) d[$"base_lr.{i}"] = BaseLearningRates[i];
+        for (int i = 0; i < BaseLearningRates.Count; i++) d[$"base_lr.{i}"] = BaseLearningRates[i];
         for (int i = 0; i < _lastLrs.Length; i++) d[$"last_lr.{i}"] = _lastLrs[i];
         SaveState(d);
         return d;

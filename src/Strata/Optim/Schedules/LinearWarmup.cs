@@ -30,7 +30,7 @@ public sealed class LinearWarmup : LRScheduler
     protected override double[] ComputeLearningRates(int epoch)
     {
         if (epoch < WarmupSteps) return BaseLearningRates.Select(b => b * (epoch + 1) / WarmupSteps).ToArray();
-        if (After is null) return (double[])BaseLearningRates.Clone();
+        if (After is null) return BaseLearningRates.ToArray();
         // The wrapped schedule sets its own extras (OneCycleLR's momentum) as it moves to its epoch.
         After.SetEpoch(epoch - WarmupSteps);
         return After.GetLastLr();
