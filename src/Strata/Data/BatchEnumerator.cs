@@ -1,11 +1,13 @@
 using System.Collections;
+using System.Runtime.ExceptionServices;
 
 namespace Strata.Data;
 
 /// <summary>
-/// One epoch of a <see cref="DataLoader"/>. With prefetch, batch i+1 is prepared on a thread-pool task while the
-/// consumer holds batch i; at most one task runs at a time, so the staging buffer and the transform generator
-/// need no locking.
+/// One epoch of a <see cref="DataLoader"/>. With prefetch, batch i+1 is prepared on a background thread while the
+/// consumer holds batch i; at most one batch is in preparation at a time, so the staging buffer and the transform
+/// generator need no locking. The thread lives for the epoch and is joined when the enumerator is disposed
+/// (<c>foreach</c> does this, on completion, <c>break</c> or exception).
 /// </summary>
 internal sealed class BatchEnumerator : IEnumerator<Batch>
 {
@@ -16,7 +18,14 @@ internal sealed class BatchEnumerator : IEnumerator<Batch>
     private readonly Generator _random = new(0);
     private int _next;
     private bool _finished;
-    private Task<Batch>? _pending;
+    private readonly SemaphoreSlim _request = new(0);
+    private readonly SemaphoreSlim _ready = new(0);
+    private Thread? _worker;
+    private int _requested;
+    private bool _outstanding;
+    private volatile bool _stop;
+    private Batch? _result;
+    private ExceptionDispatchInfo? _error;
     private volatile bool _cancelled;
     private Tensor? _staging;
     private Batch? _current;
@@ -47,10 +56,9 @@ internal sealed class BatchEnumerator : IEnumerator<Batch>
             Batch batch;
             if (_loader.Prefetch)
             {
-                var task = _pending ?? Start(_next);
-                _pending = null;
-                batch = task.GetAwaiter().GetResult(); // rethrows the worker's exception with its original stack
-                if (_next + 1 < _count) _pending = Start(_next + 1);
+                if (!_outstanding) Request(_next);
+                batch = Collect();
+                if (_next + 1 < _count) Request(_next + 1);
             }
             else batch = Prepare(_next);
             _current = batch;
@@ -64,14 +72,46 @@ internal sealed class BatchEnumerator : IEnumerator<Batch>
         }
     }
 
-    private Task<Batch> Start(int index)
+    // Prefetch runs on a dedicated thread per epoch rather than the shared thread pool, so a busy or starved
+    // pool (blocking callers, test runners) cannot stall it. Requests and results pass one at a time through
+    // two semaphores, which also order the memory accesses between the threads.
+    private void Request(int index)
     {
-        Interlocked.Increment(ref _loader._runningTasks);
-        return Task.Run(() =>
+        if (_worker is null)
         {
-            try { return Prepare(index); }
-            finally { Interlocked.Decrement(ref _loader._runningTasks); }
-        });
+            Interlocked.Increment(ref _loader._runningWorkers);
+            _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "Strata DataLoader prefetch" };
+            _worker.Start();
+        }
+        _requested = index;
+        _outstanding = true;
+        _request.Release();
+    }
+
+    private Batch Collect()
+    {
+        _ready.Wait();
+        _outstanding = false;
+        var (batch, error) = (_result, _error);
+        (_result, _error) = (null, null);
+        error?.Throw(); // the worker's exception, with its original stack
+        return batch!;
+    }
+
+    private void WorkerLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                _request.Wait();
+                if (_stop) return;
+                try { _result = Prepare(_requested); }
+                catch (Exception e) { _error = ExceptionDispatchInfo.Capture(e); }
+                _ready.Release();
+            }
+        }
+        finally { Interlocked.Decrement(ref _loader._runningWorkers); }
     }
 
     private Batch Prepare(int index)
@@ -119,11 +159,20 @@ internal sealed class BatchEnumerator : IEnumerator<Batch>
     {
         _finished = true;
         _cancelled = true;
-        if (_pending is { } task)
+        if (_outstanding)
         {
-            _pending = null;
-            try { task.GetAwaiter().GetResult().Dispose(); }
-            catch { /* the batch was never handed out; its failure (or cancellation) no longer matters */ }
+            // A batch was requested but never handed out: wait for it and release it.
+            _ready.Wait();
+            _outstanding = false;
+            _result?.Dispose();
+            (_result, _error) = (null, null);
+        }
+        if (_worker is { } worker)
+        {
+            _stop = true;
+            _request.Release();
+            worker.Join();
+            _worker = null;
         }
         _staging?.Dispose();
         _staging = null;

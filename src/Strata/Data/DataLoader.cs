@@ -6,7 +6,7 @@ namespace Strata.Data;
 /// <summary>
 /// Iterates a <see cref="Dataset"/> in batches (PyTorch <c>DataLoader</c>): optionally shuffled with a seeded
 /// permutation per epoch, optionally transformed per sample, and by default prepared one batch ahead on a
-/// background task while the consumer trains on the current one.
+/// background thread while the consumer trains on the current one.
 /// </summary>
 /// <remarks>
 /// <para>Each enumeration is one epoch. It uses epoch <see cref="Epoch"/> and then advances it, so consecutive
@@ -15,19 +15,19 @@ namespace Strata.Data;
 /// transforms depend only on the seed and e, so reruns are identical, with or without prefetch.</para>
 /// <para>Ownership: every <see cref="Batch"/> is created outside any tensor scope and belongs to the consumer,
 /// who disposes it. Batches prepared but never handed out (after a <c>break</c> or an exception) are disposed by
-/// the enumerator, which also waits for its background task before returning from <c>Dispose</c>.</para>
+/// the enumerator, which also stops and joins its prefetch thread before returning from <c>Dispose</c>.</para>
 /// </remarks>
 public sealed class DataLoader : IEnumerable<Batch>
 {
     private int _epoch;
-    internal int _runningTasks;
+    internal int _runningWorkers;
 
     /// <param name="dataset">The samples; the loader does not own or dispose it.</param>
     /// <param name="batchSize">Samples per batch; the last batch may be smaller unless <paramref name="dropLast"/>.</param>
     /// <param name="shuffle">Visit samples in a new random order each epoch.</param>
     /// <param name="seed">Seed for shuffling and random transforms; when null one is drawn from <see cref="Generator.Default"/> (reseed it with <see cref="Generator.ManualSeed"/>).</param>
     /// <param name="dropLast">Skip the final batch when it would be smaller than <paramref name="batchSize"/>.</param>
-    /// <param name="prefetch">Prepare the next batch on a background task while the current one is used.</param>
+    /// <param name="prefetch">Prepare the next batch on a background thread while the current one is used.</param>
     /// <param name="transform">Applied to every sample (float32 samples only) before batching.</param>
     public DataLoader(Dataset dataset, int batchSize, bool shuffle = false, int? seed = null, bool dropLast = false,
                       bool prefetch = true, ITransform? transform = null)
@@ -76,8 +76,8 @@ public sealed class DataLoader : IEnumerable<Batch>
         Volatile.Write(ref _epoch, epoch);
     }
 
-    /// <summary>Background tasks of this loader still running (0 once every enumerator has been disposed).</summary>
-    internal int RunningTasks => Volatile.Read(ref _runningTasks);
+    /// <summary>Prefetch threads of this loader still running (0 once every enumerator has been disposed).</summary>
+    internal int RunningWorkers => Volatile.Read(ref _runningWorkers);
 
     /// <summary>The sample order of <paramref name="epoch"/>: a seeded permutation when shuffling, else 0..N-1.</summary>
     public int[] EpochOrder(int epoch)
