@@ -15,7 +15,8 @@ namespace Strata.Data;
 /// transforms depend only on the seed and e, so reruns are identical, with or without prefetch.</para>
 /// <para>Ownership: every <see cref="Batch"/> is created outside any tensor scope and belongs to the consumer,
 /// who disposes it. Batches prepared but never handed out (after a <c>break</c> or an exception) are disposed by
-/// the enumerator, which also stops and joins its prefetch thread before returning from <c>Dispose</c>.</para>
+/// the enumerator, which also stops and joins its prefetch thread before returning from <c>Dispose</c>
+/// (<c>foreach</c> always disposes it; an enumerator driven by hand must be disposed too, or its idle thread stays).</para>
 /// </remarks>
 public sealed class DataLoader : IEnumerable<Batch>
 {
