@@ -11,6 +11,9 @@ public abstract partial class Module
     /// </summary>
     protected virtual IEnumerable<(Parameter Parameter, Regularizer Regularizer)> RegularizedParameters() => [];
 
+    /// <summary>Whether any layer in the tree has a regularized weight (so training must add <see cref="RegularizationLoss"/>).</summary>
+    public bool HasRegularizers => WalkModules().Any(m => m.Item2.RegularizedParameters().Any());
+
     /// <summary>
     /// The sum of every regularizer penalty in this module and its descendants (Keras <c>model.losses</c> summed), as a
     /// differentiable scalar to add to the training loss; a float32 zero scalar when there is none. A weight shared by

@@ -50,7 +50,9 @@ public sealed class Checkpoint : IDisposable
         if (OptimizerType != optimizer.GetType().Name)
             throw new InvalidOperationException($"Checkpoint: '{Path}' holds the state of a {OptimizerType}, not of a {optimizer.GetType().Name}.");
         OptimizerState.FromTensors(optimizer, OptimizerTensors, prefix: "");
-        if (LearningRate is double lr) optimizer.LearningRate = lr;
+        // Files from before parameter groups carry only one rate; newer ones restore every group's rate with the state.
+        if (LearningRate is double lr && !OptimizerTensors.Keys.Any(k => k.StartsWith("param_groups.", StringComparison.Ordinal)))
+            optimizer.LearningRate = lr;
     }
 
     public void Dispose()

@@ -10,11 +10,11 @@ namespace Strata.Serialization;
 /// </summary>
 public static class ModelWeights
 {
-    /// <summary>The module's saved tensors, by name; the live tensors, so loading writes into them.</summary>
+    /// <summary>The module's saved tensors (its state dict: parameters and buffers), by name; the live tensors, so loading writes into them.</summary>
     internal static IEnumerable<KeyValuePair<string, Tensor>> Entries(Module module) =>
-        module.NamedParameters().Select(p => KeyValuePair.Create(p.Name, p.Parameter.Data));
+        module.StateDict();
 
-    /// <summary>Writes every parameter of <paramref name="module"/> to <paramref name="path"/> (atomically).</summary>
+    /// <summary>Writes every parameter and buffer (running statistics) of <paramref name="module"/> to <paramref name="path"/> (atomically).</summary>
     public static void Save(Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(module);

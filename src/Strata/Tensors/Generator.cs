@@ -24,6 +24,20 @@ public sealed class Generator
         Interlocked.Exchange(ref _counter, 0);
     }
 
+    /// <summary>
+    /// How many values have been drawn since seeding. Together with <see cref="Seed"/> it is the whole state
+    /// (as <c>torch.Generator.get_state</c>), so checkpoints save it and a resumed run draws the same numbers.
+    /// </summary>
+    public long Offset
+    {
+        get => Interlocked.Read(ref _counter);
+        set
+        {
+            if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), $"Generator.Offset: must be non-negative, got {value}.");
+            Interlocked.Exchange(ref _counter, value);
+        }
+    }
+
     /// <summary>Reserves <paramref name="count"/> counter values and returns the first.</summary>
     internal ulong Advance(long count) => (ulong)(Interlocked.Add(ref _counter, count) - count);
 
