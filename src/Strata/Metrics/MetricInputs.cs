@@ -72,12 +72,9 @@ internal static class MetricInputs
         }
         else throw new ArgumentException($"{metric}: yPred has no columns ({Describe(yPred)}).");
 
-        int known = classes > 0 ? classes : numClasses;
-        var labels = Labels(metric, yTrue, n, known);
-        if (classes == 2 && columns == 1)
-            for (int i = 0; i < n; i++)
-                if (labels[i] > 1)
-                    throw new ArgumentException($"{metric}: binary predictions ({Describe(yPred)}) need targets 0 or 1, but yTrue[{i}] = {labels[i]}.");
+        bool binary = classes == 2 && columns == 1;
+        var labels = Labels(metric, yTrue, n, classes > 0 ? classes : numClasses,
+            binary ? $"a binary target, 0 or 1 (yPred is a {Describe(yPred)} of binary scores)" : null);
         return new ClassBatch(labels, pred, classes > 0 ? classes : numClasses);
     }
 
@@ -85,7 +82,8 @@ internal static class MetricInputs
     /// Target class indices: [N] or [N, 1] integers (or floats holding integers), or [N, C] one-hot / probability
     /// rows reduced by argmax. <paramref name="numClasses"/> (0 = unknown) bounds the indices.
     /// </summary>
-    public static int[] Labels(string metric, Tensor yTrue, int n, int numClasses)
+    /// <param name="expected">What a valid target is, for the error message (default: a class index in range).</param>
+    public static int[] Labels(string metric, Tensor yTrue, int n, int numClasses, string? expected = null)
     {
         var t = Read(yTrue);
         int columns = yTrue.Rank == 2 ? yTrue.Size(1) : 1;
@@ -103,7 +101,7 @@ internal static class MetricInputs
         {
             double v = t[i];
             if (v != Math.Floor(v) || v < 0 || (numClasses > 0 && v >= numClasses) || v > int.MaxValue)
-                throw new ArgumentException($"{metric}: yTrue[{i}] = {v} is not a class index in [0, {(numClasses > 0 ? numClasses.ToString() : "∞")}) ({Describe(yTrue)}).");
+                throw new ArgumentException($"{metric}: yTrue[{i}] = {v} is not {expected ?? $"a class index in [0, {(numClasses > 0 ? numClasses.ToString() : "∞")})"} ({Describe(yTrue)}).");
             labels[i] = (int)v;
         }
         return labels;
