@@ -80,9 +80,9 @@ internal static class MetricInputs
 
     /// <summary>
     /// Target class indices: [N] or [N, 1] integers (or floats holding integers), or [N, C] one-hot / probability
-    /// rows reduced by argmax. <paramref name="numClasses"/> (0 = unknown) bounds the indices.
+    /// rows reduced by argmax. <paramref name="numClasses"/> (0 = unknown) bounds the indices;
+    /// <paramref name="expected"/> says what a valid target is in the error message (default: a class index in range).
     /// </summary>
-    /// <param name="expected">What a valid target is, for the error message (default: a class index in range).</param>
     public static int[] Labels(string metric, Tensor yTrue, int n, int numClasses, string? expected = null)
     {
         var t = Read(yTrue);
