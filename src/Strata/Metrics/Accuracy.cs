@@ -5,7 +5,8 @@ namespace Strata.Metrics;
 /// categorical or sparse-categorical accuracy from the shapes; this does the same):
 /// [N, C] scores → argmax, against class indices [N] or one-hot rows [N, C] (argmax);
 /// [N] / [N, 1] probabilities → positive above <see cref="Threshold"/> (logits above 0 with <c>fromLogits</c>),
-/// against 0/1 targets; integer [N] predictions → compared as class indices.
+/// against 0/1 targets; integer [N] predictions → compared as class indices. Multi-label targets (several 1s
+/// in a row) are not element-wise accuracy here: rows are reduced by argmax like one-hot ones.
 /// </summary>
 public sealed class Accuracy : Metric
 {

@@ -90,8 +90,6 @@ internal static class MetricInputs
         var labels = new int[n];
         if (columns >= 2)
         {
-            if (!yTrue.DType.IsFloating())
-                throw new ArgumentException($"{metric}: yTrue of shape [N, C] must hold one-hot or probability rows (a floating dtype), got a {Describe(yTrue)}; pass integer class indices as [N].");
             if (numClasses > 0 && columns != numClasses)
                 throw new ArgumentException($"{metric}: yTrue has {columns} columns ({Describe(yTrue)}) but there are {numClasses} classes.");
             for (int i = 0; i < n; i++) labels[i] = ArgMax(t, i * columns, columns);
@@ -121,7 +119,8 @@ internal static class MetricInputs
         var scores = Read(yPred);
         for (int i = 0; i < scores.Length; i++)
             if (double.IsNaN(scores[i])) throw new ArgumentException($"{metric}: yPred holds NaN at flat index {i} ({Describe(yPred)}).");
-        var labels = Labels(metric, yTrue, n, columns == 1 ? 2 : columns);
+        var labels = Labels(metric, yTrue, n, columns == 1 ? 2 : columns,
+            columns == 1 ? $"a binary target, 0 or 1 (yPred is a {Describe(yPred)} of binary scores)" : null);
         return (scores, columns, labels);
     }
 

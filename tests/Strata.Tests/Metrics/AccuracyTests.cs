@@ -29,6 +29,9 @@ public class AccuracyTests
         m.Update(Tensor.FromArray(scores64, 4, 3), Tensor.FromArray(oneHot, 4, 3));
         Assert.Equal(0.5, m.Result(), 12);
         m.Reset();
+        m.Update(Tensor.FromArray(scores64, 4, 3), Tensor.FromArray(oneHot.Select(v => (long)v).ToArray(), 4, 3));
+        Assert.Equal(0.5, m.Result(), 12);
+        m.Reset();
         m.Update(Tensor.FromArray(scores64, 4, 3), Tensor.FromArray(Labels.Select(l => (int)l).ToArray(), 4, 1));
         Assert.Equal(0.5, m.Result(), 12);
     }

@@ -87,6 +87,8 @@ public class RankingMetricTests
         var m = new RocAuc();
         m.Update(Tensor.FromArray(new[] { 0.3, 0.7 }), Tensor.FromArray(new long[] { 0, 0 }));
         Assert.True(double.IsNaN(m.Result()));
+        var ex = Assert.Throws<ArgumentException>(() => m.Update(Tensor.FromArray(new[] { 0.3, 0.7 }), Tensor.FromArray(new long[] { 0, 2 })));
+        Assert.Contains("RocAuc: yTrue[1] = 2 is not a binary target", ex.Message);
     }
 
     [Fact]
