@@ -18,5 +18,11 @@ public abstract class Metric
     /// <summary>Forgets every batch seen so far.</summary>
     public abstract void Reset();
 
+    /// <summary>
+    /// A new metric for a Keras-style name ("accuracy", "top5", "f1_macro", "auc", "mse", ...); the same factory as
+    /// <see cref="Metrics.Get"/>, reachable from code where <c>Metrics</c> names the namespace.
+    /// </summary>
+    public static Metric Get(string name) => Metrics.Get(name);
+
     public override string ToString() => $"{Name}={Result():G4}";
 }

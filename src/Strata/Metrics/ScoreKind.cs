@@ -1,0 +1,9 @@
+namespace Strata.Metrics;
+
+/// <summary>Which per-class score a metric reports.</summary>
+internal enum ScoreKind
+{
+    Precision,
+    Recall,
+    F1,
+}
