@@ -1,23 +1,32 @@
-// The `strata` command. Training, evaluation and prediction arrive with the workflow issue; until then it prints its help.
-var help = """
-strata: the Strata deep learning framework's command line.
+using System.CommandLine;
+using Strata.Cli;
+using Strata.Cli.Commands;
 
-Usage: strata <command> [options]
+// The `strata` command: train, evaluate, predict and summarise models from the command line.
+var root = new RootCommand("strata: train, evaluate and use Strata deep-learning models from the command line.")
+{
+    TrainCommand.Create(),
+    EvaluateCommand.Create(),
+    PredictCommand.Create(),
+    SummaryCommand.Create(),
+    VersionCommand.Create(),
+};
 
-Commands available in this build:
-  version     print the library version
-  help        show this help
-""";
-if (args.Length == 1 && args[0] == "version")
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    Console.WriteLine(typeof(Strata.Tensor).Assembly.GetName().Version);
-    return 0;
+    foreach (var error in parsed.Errors) Console.Error.WriteLine($"strata: {error.Message}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine("Usage: strata <command> [options]   (commands: train, evaluate, predict, summary, version; add --help for details)");
+    return 2;
 }
-if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+try
 {
-    Console.WriteLine(help);
-    return 0;
+    return parsed.Invoke();
 }
-Console.Error.WriteLine($"strata: unknown command '{args[0]}'.\n");
-Console.Error.WriteLine(help);
-return 2;
+catch (Exception e) when (CliErrors.IsUserError(e))
+{
+    Console.Out.Flush();
+    Console.Error.WriteLine($"strata: error: {CliErrors.OneLine(e)}");
+    return 1;
+}

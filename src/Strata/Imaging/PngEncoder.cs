@@ -13,7 +13,7 @@ public static class PngEncoder
     /// Writes <paramref name="image"/> to <paramref name="path"/> atomically (a temporary file in the same folder
     /// replaces the target), so a crash never leaves a half-written PNG behind.
     /// </summary>
-    public static void Save(string path, Image image) => AtomicFile.WriteAllBytes(path, Encode(image), "PngEncoder.Save");
+    public static void Save(string path, Image image) => Serialization.AtomicFile.WriteAllBytes(path, Encode(image));
 
     /// <summary>The PNG file's bytes.</summary>
     public static byte[] Encode(Image image)

@@ -56,6 +56,15 @@ public partial class Model
 
     internal LayerGraph? LayerGraph => _layerGraph;
 
+    /// <summary>
+    /// The per-sample input shape (no batch dim) the model is built for: the first input seen by a Sequential or
+    /// subclassed model, or a functional model's single input; null when unknown.
+    /// </summary>
+    public int[]? InputSampleShape =>
+        _builtSampleShape is int[] s ? (int[])s.Clone()
+        : Inputs.Count == 1 && Inputs[0].Shape is Shape shape ? shape.ToArray()
+        : null;
+
     /// <summary>Per-sample input shape seen by the first <see cref="Module.Invoke(Tensor)"/> (Sequential and subclassed models).</summary>
     internal int[]? BuiltSampleShape => _builtSampleShape;
 
