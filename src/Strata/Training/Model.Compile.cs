@@ -51,6 +51,20 @@ public partial class Model
         Optimizer = null;
     }
 
+    /// <summary>
+    /// Configures training by names, as Keras' <c>model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+    /// metrics=["accuracy"])</c>; see <see cref="Optimizers.Get"/>, <see cref="Losses.Losses.Get"/> and <see cref="Metric.Get"/>.
+    /// </summary>
+    public void Compile(string optimizer, string loss, IEnumerable<string>? metrics = null, double? learningRate = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var lossObject = Losses.Losses.Get(loss);
+        var metricObjects = (metrics ?? Array.Empty<string>()).Select(Metric.Get).ToArray();
+        if (!Optimizers.Names.Contains(optimizer.Trim().ToLowerInvariant()))
+            throw new ArgumentException($"Compile: unknown optimizer '{optimizer}'; known: {string.Join(", ", Optimizers.Names)}.");
+        Compile(p => Optimizers.Get(optimizer, p, learningRate), lossObject, metricObjects);
+    }
+
     private void SetTrainingConfig(Loss loss, Metric[] metrics)
     {
         ArgumentNullException.ThrowIfNull(loss);

@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>Options shared by several commands, with their validation (a bad value is a usage error, exit code 2).</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Data(string description) => new("--data") { Description = description, HelpName = "DIR" };
+
+    public static Option<int> BatchSize(int defaultValue) => Positive(new Option<int>("--batch-size")
+    {
+        Description = "samples per batch", DefaultValueFactory = _ => defaultValue,
+    });
+
+    public static Option<T> Positive<T>(Option<T> option) where T : System.Numerics.INumber<T>
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<T>() is T v && v <= T.Zero) r.AddError($"{option.Name} must be positive, got {v}.");
+        });
+        return option;
+    }
+
+    public static Option<string> RequiredPath(string name, string description, string helpName) =>
+        new(name) { Description = description, Required = true, HelpName = helpName };
+}
