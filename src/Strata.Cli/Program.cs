@@ -22,7 +22,8 @@ if (parsed.Errors.Count > 0)
 }
 try
 {
-    return parsed.Invoke();
+    // Our handler below prints user errors as one line; the library's default would print a stack trace.
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (CliErrors.IsUserError(e))
 {

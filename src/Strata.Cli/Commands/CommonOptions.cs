@@ -16,9 +16,24 @@ internal static class CommonOptions
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<T>() is T v && v <= T.Zero) r.AddError($"{option.Name} must be positive, got {v}.");
+            if (TryGetValue<T>(r, out var v) && v <= T.Zero) r.AddError($"{option.Name} must be positive, got {v}.");
         });
         return option;
+    }
+
+    /// <summary>The option's value; false when it did not convert (the parser already reports that error).</summary>
+    public static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult r, out T value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     public static Option<string> RequiredPath(string name, string description, string helpName) =>

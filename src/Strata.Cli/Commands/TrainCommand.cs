@@ -19,7 +19,7 @@ internal static class TrainCommand
     {
         var model = new Option<string>("--model") { Description = "cnn (the seed CNN), mlp (784-128-10), or PATH to a model architecture JSON", DefaultValueFactory = _ => "cnn", HelpName = "cnn|mlp|PATH" };
         var data = CommonOptions.Data("folder of IDX files named as MNIST's (train-images-idx3-ubyte[.gz], ...); default: the bundled Fashion-MNIST sample");
-        var epochs = CommonOptions.Positive(new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 8 });
+        var epochs = CommonOptions.Positive(new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 10 });
         var batchSize = CommonOptions.BatchSize(64);
         var lr = CommonOptions.Positive(new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3 });
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw, sgd, rmsprop or adagrad", DefaultValueFactory = _ => "adam" };
@@ -28,8 +28,7 @@ internal static class TrainCommand
         var valSplit = new Option<double>("--validation-split") { Description = "fraction of the training data held out for validation, in [0, 1)", DefaultValueFactory = _ => 0.1 };
         valSplit.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<double>();
-            if (v < 0 || v >= 1) r.AddError($"--validation-split must be in [0, 1), got {v.ToString(CultureInfo.InvariantCulture)}.");
+            if (CommonOptions.TryGetValue<double>(r, out var v) && (v < 0 || v >= 1)) r.AddError($"--validation-split must be in [0, 1), got {v.ToString(CultureInfo.InvariantCulture)}.");
         });
         var output = new Option<string?>("--out") { Description = "run folder (default: runs/<timestamp>)", HelpName = "DIR" };
 
