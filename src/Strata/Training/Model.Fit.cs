@@ -16,8 +16,8 @@ public partial class Model
         double validationSplit = 0, IEnumerable<Callback>? callbacks = null, bool shuffle = true,
         IReadOnlyDictionary<int, double>? classWeight = null, int verbose = 1, int initialEpoch = 0, int? seed = null)
     {
-        var train = new TensorDataset(x, y);
-        Dataset? val = validationData is { } v ? new TensorDataset(v.X, v.Y) : null;
+        using var train = new TensorDataset(x, y);
+        using var val = validationData is { } v ? new TensorDataset(v.X, v.Y) : null;
         return Fit(train, epochs, batchSize, val, validationSplit, callbacks, shuffle, classWeight, verbose, initialEpoch, seed);
     }
 
@@ -138,7 +138,11 @@ public partial class Model
     /// Returns the loss and each metric over <paramref name="x"/>, <paramref name="y"/> in evaluation mode
     /// (Keras <c>model.evaluate</c>, with <c>return_dict=True</c>).
     /// </summary>
-    public Dictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32) => Evaluate(new TensorDataset(x, y), batchSize);
+    public Dictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32)
+    {
+        using var data = new TensorDataset(x, y);
+        return Evaluate(data, batchSize);
+    }
 
     /// <summary>Evaluates on a dataset; see the tensor overload.</summary>
     public Dictionary<string, double> Evaluate(Dataset data, int batchSize = 32)

@@ -58,7 +58,14 @@ public static class CpuThreadPool
             Done.Reset();
             for (int w = 0; w < threads - 1; w++) _workers[w].Wake.Set();
             RunChunks();
-            if (Volatile.Read(ref _remaining) > 0) Done.Wait();
+            // _remaining is the truth; the event only saves spinning. A worker of the previous job may set Done
+            // after this job reset it (it decrements before it sets), so a wake-up can be stale: re-check, and
+            // never leave while a worker may still be running this job's chunks.
+            while (Volatile.Read(ref _remaining) > 0)
+            {
+                Done.Wait();
+                if (Volatile.Read(ref _remaining) > 0) Done.Reset();
+            }
             _body = null;
             if (_error != null) throw new AggregateException("A parallel kernel failed.", _error);
         }

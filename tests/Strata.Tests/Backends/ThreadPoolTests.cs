@@ -1,0 +1,43 @@
+using Strata.Backends.Cpu;
+using Xunit;
+
+namespace Strata.Tests.Backends;
+
+public class ThreadPoolTests
+{
+    /// <summary>
+    /// Two threads (as the training loop and the data loader's prefetch thread) dispatch many tiny jobs at once;
+    /// For must never return before every chunk of its job has run. A stale wake-up from the previous job once
+    /// let it return early, so a worker still ran chunks of a finished job (seen as a crash mid-training).
+    /// </summary>
+    [Fact]
+    public void ForNeverReturnsBeforeEveryChunkRanUnderConcurrentDispatch()
+    {
+        int saved = CpuThreadPool.Threads;
+        CpuThreadPool.Threads = Math.Max(2, saved);
+        try
+        {
+            const int Jobs = 10000, Chunks = 6;
+            var failures = new int[2];
+            var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+            {
+                var slots = new int[Chunks];
+                for (int k = 1; k <= Jobs; k++)
+                {
+                    int job = k;
+                    CpuThreadPool.For(Chunks, i =>
+                    {
+                        if ((i + job) % 3 == 0) Thread.SpinWait(50 + 10 * i);
+                        Volatile.Write(ref slots[i], job);
+                    });
+                    for (int i = 0; i < Chunks; i++)
+                        if (Volatile.Read(ref slots[i]) != job) failures[t]++;
+                }
+            })).ToArray();
+            foreach (var th in threads) th.Start();
+            foreach (var th in threads) Assert.True(th.Join(TimeSpan.FromMinutes(2)), "dispatch deadlocked");
+            Assert.Equal(new[] { 0, 0 }, failures);
+        }
+        finally { CpuThreadPool.Threads = saved; }
+    }
+}
