@@ -84,7 +84,9 @@ public class CheckpointTests
             "optimizer.1.exp_avg", "optimizer.1.exp_avg_sq", "optimizer.1.step",
             "optimizer.2.exp_avg", "optimizer.2.exp_avg_sq", "optimizer.2.step",
             "optimizer.3.exp_avg", "optimizer.3.exp_avg_sq", "optimizer.3.step",
-        }, file.Tensors.Keys);
+        }, file.Tensors.Keys.Where(k => !k.StartsWith("optimizer.param_groups.", StringComparison.Ordinal)));
+        // Each group's hyper-parameters travel with the state, so a resumed run keeps per-group learning rates.
+        Assert.Equal(new[] { 0.001 }, file["optimizer.param_groups.0.lr"].ToDoubleArray());
         Assert.Equal(new[] { 1.0 }, file["optimizer.2.step"].ToDoubleArray());
         Assert.Equal("1", file.Metadata["epoch"]);
         Assert.Equal("Adam", file.Metadata[CheckpointFile.OptimizerTypeKey]);
@@ -93,7 +95,7 @@ public class CheckpointTests
         // The weights part loads into a model like any weights file, once the optimizer entries are set aside.
         using var ckpt = CheckpointFile.Load(path);
         Assert.Equal(4, ckpt.ModelTensors.Count);
-        Assert.Equal(12, ckpt.OptimizerTensors.Count);
+        Assert.Equal(12, ckpt.OptimizerTensors.Keys.Count(k => !k.StartsWith("param_groups.", StringComparison.Ordinal)));
         Assert.Contains("0.exp_avg", ckpt.OptimizerTensors.Keys);
         Assert.False(ckpt.Metadata.ContainsKey(CheckpointFile.OptimizerTypeKey));
         var fresh = Mlp(9);
