@@ -10,10 +10,10 @@ public partial class Model
 {
     private Func<IEnumerable<Parameter>, Optimizer>? _optimizerFactory;
 
-    /// <summary>The optimizer (created at the start of <c>Fit</c> when <see cref="Compile"/> was given a factory).</summary>
+    /// <summary>The optimizer (created at the start of <c>Fit</c> when <c>Compile</c> was given a factory).</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The training loss set by <see cref="Compile"/>.</summary>
+    /// <summary>The training loss set by <c>Compile</c>.</summary>
     public Loss? Loss { get; private set; }
 
     /// <summary>The metrics reported by <c>Fit</c> and <c>Evaluate</c>, in order.</summary>
@@ -25,7 +25,7 @@ public partial class Model
     /// <summary>The epoch after the last completed one; saved in checkpoints so training resumes from it.</summary>
     public int Epoch { get; internal set; }
 
-    /// <summary>Whether <see cref="Compile"/> has been called.</summary>
+    /// <summary>Whether <c>Compile</c> has been called.</summary>
     public bool IsCompiled => Loss is not null;
 
     /// <summary>Configures training with an optimizer over this (built) model's parameters.</summary>
