@@ -1,0 +1,26 @@
+namespace Strata.NN;
+
+/// <summary>
+/// Long short-term memory (PyTorch <c>nn.LSTM</c> equations and gate order i, f, g, o; Keras-style defaults:
+/// batch-first, last state unless <c>returnSequences</c>): c' = f⊙c + i⊙g, h' = o⊙tanh(c').
+/// </summary>
+public sealed class LSTM : RecurrentLayer
+{
+    public LSTM(int units, int? inputSize = null, int numLayers = 1, bool bidirectional = false, double dropout = 0,
+        bool returnSequences = false, bool batchFirst = true, bool useBias = true, Generator? generator = null, DType dtype = DType.Float32)
+        : base(units, inputSize, numLayers, bidirectional, dropout, returnSequences, batchFirst, useBias, generator, dtype) { }
+
+    protected override int Gates => 4;
+    protected override bool HasCell => true;
+
+    protected override (Tensor H, Tensor? C) Step(Tensor xProj, Tensor hProj, Tensor h, Tensor? c)
+    {
+        var gates = (xProj + hProj).Chunk(4, 1);
+        var i = gates[0].Sigmoid();
+        var f = gates[1].Sigmoid();
+        var g = gates[2].Tanh();
+        var o = gates[3].Sigmoid();
+        var cNext = f * c! + i * g;
+        return (o * cNext.Tanh(), cNext);
+    }
+}
