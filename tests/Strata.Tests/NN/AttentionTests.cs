@@ -13,7 +13,7 @@ public class AttentionTests
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.Clone()).ToArray();
     });
 
-    public static IEnumerable<object[]> CaseIndices() => Enumerable.Range(0, 5).Select(i => new object[] { i });
+    public static IEnumerable<object[]> CaseIndices() => Enumerable.Range(0, 7).Select(i => new object[] { i });
 
     private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 
@@ -24,8 +24,14 @@ public class AttentionTests
     {
         var c = Cases.Value[index];
         int n = c.GetProperty("n").GetInt32(), l = c.GetProperty("l").GetInt32(), e = c.GetProperty("e").GetInt32(), heads = c.GetProperty("heads").GetInt32();
-        bool encoder = c.GetProperty("kind").GetString() == "encoder";
+        string kind = c.GetProperty("kind").GetString()!;
+        bool encoder = kind == "encoder";
         using var scope = Tensor.Scope();
+        if (kind == "decoder")
+        {
+            Decoder(c, n, l, e, heads);
+            return;
+        }
         Module m = encoder
             ? new TransformerEncoderLayer(e, heads, c.GetProperty("ff").GetInt32(), dropout: 0, activation: c.GetProperty("activation").GetString()!,
                 normFirst: c.GetProperty("normFirst").GetBoolean(), dtype: DType.Float64)
@@ -50,6 +56,26 @@ public class AttentionTests
             TestUtil.AssertClose(Doubles(g.Value), named[g.Name].Grad!.ToArray<double>(), 1e-9, 1e-12);
     }
 
+    private static void Decoder(JsonElement c, int n, int l, int e, int heads)
+    {
+        var m = new TransformerDecoderLayer(e, heads, c.GetProperty("ff").GetInt32(), dropout: 0, normFirst: c.GetProperty("normFirst").GetBoolean(), dtype: DType.Float64);
+        var live = m.StateDict();
+        m.LoadStateDict(c.GetProperty("weights").EnumerateObject().ToDictionary(p => p.Name, p => Tensor.FromArray(Doubles(p.Value), live[p.Name].Shape.ToArray())));
+        var x = Tensor.FromArray(Doubles(c.GetProperty("x")), n, l, e);
+        var mem = Tensor.FromArray(Doubles(c.GetProperty("memory")), n, 5, e);
+        x.RequiresGrad = true;
+        mem.RequiresGrad = true;
+        var flags = c.GetProperty("memoryPadding").EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetBoolean())).ToArray();
+        var y = m.Decode(x, mem, memoryKeyPaddingMask: Tensor.FromArray(flags, n, 5));
+        TestUtil.AssertClose(Doubles(c.GetProperty("out")), y.ToArray<double>(), 1e-9, 1e-12);
+        (y * Tensor.FromArray(Doubles(c.GetProperty("g")), n, l, e)).Sum().Backward();
+        TestUtil.AssertClose(Doubles(c.GetProperty("grad_x")), x.Grad!.ToArray<double>(), 1e-9, 1e-12);
+        TestUtil.AssertClose(Doubles(c.GetProperty("grad_memory")), mem.Grad!.ToArray<double>(), 1e-9, 1e-12);
+        var named = m.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+        foreach (var g in c.GetProperty("grad_weights").EnumerateObject())
+            TestUtil.AssertClose(Doubles(g.Value), named[g.Name].Grad!.ToArray<double>(), 1e-9, 1e-12);
+    }
+
     [Fact]
     public void GradChecksWithMasks()
     {
@@ -63,6 +89,12 @@ public class AttentionTests
         var enc = new TransformerEncoderLayer(4, 2, dimFeedforward: 6, dropout: 0, normFirst: true, generator: new Generator(2), dtype: DType.Float64);
         var y = TestUtil.Leaf(4, 2, 3, 4);
         TestUtil.AssertGrad(inputs => enc.Encode(inputs[0], pad).Square().Sum(), new[] { y }.Concat(enc.Parameters().Select(p => p.Data)).ToArray());
+
+        var dec = new TransformerDecoderLayer(4, 2, dimFeedforward: 6, dropout: 0, generator: new Generator(3), dtype: DType.Float64);
+        var target = TestUtil.Leaf(5, 2, 3, 4);
+        var memory = TestUtil.Leaf(6, 2, 3, 4);
+        TestUtil.AssertGrad(inputs => dec.Decode(inputs[0], inputs[1], memoryKeyPaddingMask: pad).Square().Sum(),
+            new[] { target, memory }.Concat(dec.Parameters().Select(p => p.Data)).ToArray());
     }
 
     [Fact]
