@@ -13,7 +13,7 @@ public class RecurrentTests
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.Clone()).ToArray();
     });
 
-    public static IEnumerable<object[]> CaseIndices() => Enumerable.Range(0, 6).Select(i => new object[] { i });
+    public static IEnumerable<object[]> CaseIndices() => Enumerable.Range(0, 9).Select(i => new object[] { i });
 
     private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 
@@ -24,7 +24,10 @@ public class RecurrentTests
         _ => new GRU(hidden, input, layers, bidir, returnSequences: returnSequences, dtype: DType.Float64),
     };
 
-    /// <summary>Outputs, final states and every gradient against PyTorch 1.13 with PyTorch's own weights (float64).</summary>
+    /// <summary>
+    /// Outputs, final states and every gradient against PyTorch 1.13 with PyTorch's own weights (float64); the last
+    /// three cases are variable-length batches (PyTorch packed sequences).
+    /// </summary>
     [Theory]
     [MemberData(nameof(CaseIndices))]
     public void MatchesPyTorch(int index)
@@ -53,7 +56,8 @@ public class RecurrentTests
         var xIn = Leaf("x", n, t, i);
         var h0 = Leaf("h0", states, n, h);
         var c0 = kind == "lstm" ? Leaf("c0", states, n, h) : null;
-        var r = layer.Run(xIn, h0, c0);
+        Tensor? lengths = c.TryGetProperty("lengths", out var lens) ? Tensor.FromArray(lens.EnumerateArray().Select(v => v.GetInt64()).ToArray(), n) : null;
+        var r = layer.Run(xIn, h0, c0, lengths);
         TestUtil.AssertClose(Doubles(c.GetProperty("out")), r.Output.ToArray<double>(), 1e-9, 1e-12);
         TestUtil.AssertClose(Doubles(c.GetProperty("hn")), r.Hidden.ToArray<double>(), 1e-9, 1e-12);
         var loss = (r.Output * Tensor.FromArray(Doubles(c.GetProperty("g_out")), r.Output.Shape.ToArray())).Sum()
@@ -83,6 +87,12 @@ public class RecurrentTests
         var x = TestUtil.Leaf(5, 2, 3, 3);
         var ps = layer.Parameters().Select(p => p.Data).ToArray();
         TestUtil.AssertGrad(inputs => layer.Invoke(inputs[0]).Square().Sum(), new[] { x }.Concat(ps).ToArray());
+        var lengths = Tensor.FromArray(new long[] { 3, 1 }, 2);
+        TestUtil.AssertGrad(inputs =>
+        {
+            var r = layer.Run(inputs[0], lengths: lengths);
+            return r.Output.Square().Sum() + r.Hidden.Sum();
+        }, new[] { x }.Concat(ps).ToArray());
     }
 
     [Fact]

@@ -92,8 +92,13 @@ public abstract class RecurrentLayer : Module
         return Directions == 1 ? r.Hidden.Select(0, top) : Tensor.Concat(new[] { r.Hidden.Select(0, top), r.Hidden.Select(0, top + 1) }, 1);
     }
 
-    /// <summary>Runs the layer from the given initial states ([L·D, N, H]; zeros when null) and returns outputs and final states.</summary>
-    public RecurrentOutput Run(Tensor x, Tensor? h0 = null, Tensor? c0 = null)
+    /// <summary>
+    /// Runs the layer from the given initial states ([L·D, N, H]; zeros when null) and returns outputs and final states.
+    /// <paramref name="lengths"/> ([N] int, each in 1..T) gives each sequence's true length in a padded batch, with the
+    /// semantics of PyTorch's packed sequences: steps past a sequence's end leave its state unchanged and output zeros,
+    /// the final state is the one at its last real step, and the backward direction starts at that step.
+    /// </summary>
+    public RecurrentOutput Run(Tensor x, Tensor? h0 = null, Tensor? c0 = null, Tensor? lengths = null)
     {
         if (InputSize is null)
         {
@@ -109,6 +114,7 @@ public abstract class RecurrentLayer : Module
         if (c0 is not null && !HasCell) throw new ArgumentException($"{GetType().Name}: has no cell state; c0 is only for LSTM.");
         CheckState(c0, "c0", n);
 
+        Tensor[]? stepMask = lengths is null ? null : StepMasks(lengths, n, steps);
         var finalH = new Tensor[NumLayers * Directions];
         var finalC = HasCell ? new Tensor[NumLayers * Directions] : null;
         var layerInput = seq;
@@ -130,8 +136,20 @@ public abstract class RecurrentLayer : Module
                     int t = d == 0 ? s : steps - 1 - s;
                     var hProj = h.Matmul(whh.Data.T);
                     if (bhh is not null) hProj = hProj + bhh.Data;
-                    (h, c) = Step(xProj.Select(1, t), hProj, h, c);
-                    perStep[t] = h;
+                    var (hNew, cNew) = Step(xProj.Select(1, t), hProj, h, c);
+                    if (stepMask is null)
+                    {
+                        (h, c) = (hNew, cNew);
+                        perStep[t] = h;
+                    }
+                    else
+                    {
+                        // Past a sequence's end: keep its state, output zero.
+                        var m = stepMask[t];
+                        perStep[t] = hNew * m;
+                        h = perStep[t] + h * (1.0 - m);
+                        if (c is not null) c = cNew! * m + c * (1.0 - m);
+                    }
                 }
                 outputs[d] = Tensor.Stack(perStep, 1);
                 finalH[k] = h;
@@ -149,6 +167,24 @@ public abstract class RecurrentLayer : Module
     /// [N, G·H]; returns the new hidden (and cell) state.
     /// </summary>
     protected abstract (Tensor H, Tensor? C) Step(Tensor xProj, Tensor hProj, Tensor h, Tensor? c);
+
+    /// <summary>Per step t, a [N, 1] float mask: 1 where t &lt; length.</summary>
+    private Tensor[] StepMasks(Tensor lengths, int n, int steps)
+    {
+        if (lengths.Shape.Rank != 1 || lengths.Shape[0] != n || lengths.DType is not (DType.Int32 or DType.Int64))
+            throw new ArgumentException($"{GetType().Name}: lengths must be an int tensor [N={n}], got {lengths.DType} {lengths.Shape}.");
+        var len = lengths.To(DType.Int64).ToArray<long>();
+        if (len.Any(v => v < 1 || v > steps))
+            throw new ArgumentException($"{GetType().Name}: every length must be in 1..{steps} (the padded length), got [{string.Join(", ", len)}].");
+        var masks = new Tensor[steps];
+        for (int t = 0; t < steps; t++)
+        {
+            var m = new double[n];
+            for (int b = 0; b < n; b++) m[b] = t < len[b] ? 1 : 0;
+            masks[t] = Tensor.FromArray(m, n, 1).To(DType);
+        }
+        return masks;
+    }
 
     private void CheckState(Tensor? s, string name, int n)
     {
