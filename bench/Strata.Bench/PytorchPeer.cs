@@ -52,7 +52,9 @@ public sealed class PytorchPeer : IDisposable
             if (hello?["ok"]?.GetValue<bool>() != true)
                 throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
             string version = hello["torch"]!.ToString();
-            status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE)";
+            string blas = hello["blas"]?.ToString() ?? "?";
+            status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE), BLAS {blas}"
+                     + (blas.Contains("reference", StringComparison.Ordinal) ? ": GEMM-bound PyTorch figures are far below an optimised BLAS" : "");
             return new PytorchPeer(p, version);
         }
         catch (Exception e)

@@ -233,6 +233,18 @@ def figure(w, seconds):
     return seconds * 1e6 / w.work if w.unit == "us" else w.work / seconds
 
 
+def blas_info():
+    """BLAS behind torch.mm: Debian's build links the libblas.so.3 alternative, which may be netlib's reference BLAS."""
+    info = next((part.split("=", 1)[1] for part in torch.__config__.show().replace(",", " ").split()
+                 if part.startswith("BLAS_INFO=")), "?")
+    link = "/etc/alternatives/libblas.so.3-x86_64-linux-gnu"
+    if info == "generic" and os.path.exists(link):
+        target = os.path.realpath(link)
+        kind = "netlib reference BLAS" if "/blas/libblas.so" in target else "BLAS"
+        return f"generic -> {target} ({kind})"
+    return info
+
+
 def serve(data_dir):
     w = None
     for line in sys.stdin:
@@ -241,7 +253,7 @@ def serve(data_dir):
             continue
         try:
             if parts[0] == "hello":
-                reply = {"ok": True, "torch": torch.__version__}
+                reply = {"ok": True, "torch": torch.__version__, "blas": blas_info()}
             elif parts[0] == "setup":
                 torch.set_num_threads(int(parts[2]))
                 try:
