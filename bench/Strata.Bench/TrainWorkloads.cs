@@ -44,6 +44,10 @@ public sealed class TrainWorkloads : IWorkloadFamily
         }
 
         public string Name { get; }
+
+        /// <summary>When set (by --check), every batch's loss is appended, Strata's and libtorch's to their own list.</summary>
+        public (List<double> Strata, List<double> Libtorch)? Losses { get; set; }
+
         public string Unit => "samples/s";
         public double WorkPerRep => (double)_data!.Batches * TrainData.BatchSize;
         public int Reps => 3;
@@ -86,6 +90,7 @@ public sealed class TrainWorkloads : IWorkloadFamily
                 _adam!.ZeroGrad();
                 var loss = Functional.CrossEntropy(_model!.Invoke(x), y);
                 loss.Backward();
+                Losses?.Strata.Add(loss.Item());
                 _adam.Step();
             }
         }
@@ -101,6 +106,7 @@ public sealed class TrainWorkloads : IWorkloadFamily
                 _tadam!.zero_grad();
                 var loss = torch.nn.functional.cross_entropy(_tmodel!.call(x), y);
                 loss.backward();
+                Losses?.Libtorch.Add(loss.item<float>());
                 _tadam.step();
             }
         }

@@ -10,6 +10,8 @@ Modes:
                                   "teardown" -> {"ok": true};   "quit" ends.
   --workloads A,B --threads T     stand-alone: warm-up, median of reps, prints {"results": [{"workload", "unit", "value"}]}
   --memory-child --threads T      trains the seed CNN for one slice and prints "VmHWM_KB=<peak RSS>" (own process).
+  --check-train --threads T       trains the MLP for one slice, prints {"slice_head": [...], "first_loss", "last40_loss"}
+                                  so the bench's --check can see that the peer trains on the same samples alike.
 Common: --data DIR (Fashion-MNIST idx files, plain or .gz).
 
 Figures: throughput units are work / seconds; latency (us) is seconds * 1e6 / work, work = calls per rep.
@@ -293,6 +295,21 @@ def standalone(names, threads, data_dir, warmups, reps):
     print(json.dumps({"results": results}), flush=True)
 
 
+def check_train(threads, data_dir):
+    torch.set_num_threads(threads)
+    t = Train(mlp, data_dir)
+    losses = []
+    for s in range(0, t.idx.numel() - BATCH + 1, BATCH):
+        b = t.idx[s:s + BATCH]
+        t.opt.zero_grad()
+        loss = F.cross_entropy(t.model(t.x.index_select(0, b)), t.y.index_select(0, b))
+        loss.backward()
+        t.opt.step()
+        losses.append(loss.item())
+    print(json.dumps({"slice_head": t.idx[:5].tolist(), "first_loss": losses[0],
+                      "last40_loss": sum(losses[-40:]) / len(losses[-40:])}), flush=True)
+
+
 def memory_child(threads, data_dir):
     torch.set_num_threads(threads)
     Train(cnn, data_dir).run()
@@ -306,6 +323,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--serve", action="store_true")
     p.add_argument("--memory-child", action="store_true")
+    p.add_argument("--check-train", action="store_true")
     p.add_argument("--workloads", default="")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -314,6 +332,8 @@ def main():
     a = p.parse_args()
     if a.serve:
         serve(a.data)
+    elif a.check_train:
+        check_train(a.threads, a.data)
     elif a.memory_child:
         memory_child(a.threads, a.data)
     else:
