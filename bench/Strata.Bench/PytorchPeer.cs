@@ -85,11 +85,19 @@ public sealed class PytorchPeer : IDisposable
 
     public void Teardown() => Ask(_process, "teardown");
 
+    // Null when the peer has gone (its pipe is closed) or answered something that is not JSON.
     private static JsonNode? Ask(Process p, string command)
     {
-        p.StandardInput.WriteLine(command);
-        string? line = p.StandardOutput.ReadLine();
-        return line == null ? null : JsonNode.Parse(line);
+        try
+        {
+            p.StandardInput.WriteLine(command);
+            string? line = p.StandardOutput.ReadLine();
+            return line == null ? null : JsonNode.Parse(line);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     public void Dispose()

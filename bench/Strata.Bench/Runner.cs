@@ -25,7 +25,7 @@ public static class Runner
             {
                 if (w.HasStrata) w.RunStrata();
                 if (w.HasLibtorch) w.RunLibtorch();
-                if (onPeer != null) peer!.Run();
+                if (onPeer != null && !TryPeerRun(peer!, w.Name, out _)) onPeer = null;
             }
             var ts = new double[w.Reps];
             var tl = new double[w.Reps];
@@ -34,7 +34,7 @@ public static class Runner
             {
                 if (w.HasStrata) ts[i] = Time(w.RunStrata);
                 if (w.HasLibtorch) tl[i] = Time(w.RunLibtorch);
-                if (onPeer != null) tp[i] = peer!.Run();
+                if (onPeer != null && !TryPeerRun(peer!, w.Name, out tp[i])) onPeer = null;
             }
             return new BenchResult(w.Name, w.Unit,
                 w.HasStrata ? Figure(w.IsLatency, w.WorkPerRep, Median(ts)) : null,
@@ -45,7 +45,23 @@ public static class Runner
         finally
         {
             w.Teardown();
-            if (onPeer != null) peer!.Teardown();
+            if (peer != null && onPeer != null) peer.Teardown();
+        }
+    }
+
+    // A failing peer rep empties the PyTorch cell of this workload instead of ending the whole run.
+    private static bool TryPeerRun(PytorchPeer peer, string workload, out double seconds)
+    {
+        try
+        {
+            seconds = peer.Run();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.Text.Json.JsonException)
+        {
+            Console.Error.WriteLine($"PyTorch peer: {workload}: {e.Message}");
+            seconds = 0;
+            return false;
         }
     }
 
