@@ -10,7 +10,7 @@ namespace Strata.Bench;
 /// </summary>
 public sealed class FmaPeakWorkloads : IWorkloadFamily
 {
-    public IEnumerable<IWorkload> Create()
+    public IEnumerable<IBenchmark> Create()
     {
         if (Avx512F.IsSupported || Fma.IsSupported) yield return new FmaPeak();
     }
@@ -25,6 +25,7 @@ public sealed class FmaPeakWorkloads : IWorkloadFamily
         public double WorkPerRep => Iterations * 12.0 * Lanes * 2 / 1e9;
         public int Reps => 7;
         public bool HasLibtorch => false;
+        public int? Threads => 1;
         public float Sink;
 
         public void Setup() { }

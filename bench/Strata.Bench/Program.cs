@@ -1,70 +1,147 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TorchSharp;
 
 namespace Strata.Bench;
 
 /// <summary>
-/// Side-by-side benchmarks of Strata and libtorch (TorchSharp).
-/// Usage: Strata.Bench [--filter SUBSTRING] [--json FILE] | --check | --kernels [N]
+/// Side-by-side benchmarks of Strata against libtorch (TorchSharp-cpu 0.107.0) and PyTorch (Debian's 1.13 under
+/// /usr/bin/python3), all in one run on the same machine.
+/// <para>Commands (from the repository root):</para>
+/// <code>
+/// dotnet run -c Release --project bench/Strata.Bench                        # every workload, 2 threads
+/// dotnet run -c Release --project bench/Strata.Bench -- --quick             # representative subset, under 2 minutes
+/// dotnet run -c Release --project bench/Strata.Bench -- --filter train/ --threads 1 --json results.json
+/// dotnet run -c Release --project bench/Strata.Bench -- --check             # libtorch loads, matmuls agree
+/// dotnet run -c Release --project bench/Strata.Bench -- --kernels 1024      # Strata GEMM micro-kernels, best-of
+/// </code>
+/// <para>Method: each workload is set up in all three frameworks, then reps alternate Strata, libtorch, PyTorch
+/// (PyTorch runs bench/peers/pytorch_bench.py --serve, driven rep by rep over a pipe and timing its own reps) after
+/// warm-up reps, and each figure comes from the median rep. All frameworks get the same thread count: the one in the
+/// sgemm name, else --threads (default 2) via CpuThreadPool.Threads, torch.set_num_threads, and PyTorch's
+/// torch.set_num_threads with OMP_WAIT_POLICY=PASSIVE. Training: MLP 784-128-10 and the seed CNN on a fixed
+/// SplitMix64-shuffled slice of 10,240 Fashion-MNIST training samples (full set in /usr/share/datasets/fashion-mnist,
+/// else the bundled sample), batch 64, Adam lr 1e-3, seed 0; per batch index-select, zero-grad, forward, cross-entropy,
+/// backward, Adam step; one warm-up slice, median of 3. Inference: eval mode, no grad; µs per call at batch 1,
+/// samples/s at batch 256. memory/train/cnn: peak RSS (VmHWM) of one child process per framework training the CNN for
+/// one slice. Ratio = Strata against libtorch, above 1 when Strata is better. lstm/step and attention/step have no
+/// Strata implementation yet and show only the peers.</para>
 /// </summary>
 public static class Program
 {
-    private static readonly IWorkloadFamily[] Families = { new FmaPeakWorkloads(), new SgemmWorkloads() };
+    private const string Usage =
+        "Usage: Strata.Bench [--filter SUBSTRING] [--quick] [--threads N] [--json FILE] | --check | --kernels [N]";
+
+    // The --quick subset: GEMM against the FMA ceiling, one training loop, one latency, the conv kernel.
+    private static readonly string[] QuickSet =
+    {
+        "fma-peak/threads=1", "sgemm/N=1024/threads=1", "sgemm/N=1024/threads=2",
+        "train/mlp/fashion-mnist", "infer/mlp/batch=1", "conv2d/fwd-bwd/seed-cnn",
+    };
 
     public static int Main(string[] args)
     {
-        string? filter = null, json = null;
+        string? filter = null, json = null, memoryChild = null, dataArg = null;
+        bool quick = false;
+        int threads = 2;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--filter" when i + 1 < args.Length: filter = args[++i]; break;
                 case "--json" when i + 1 < args.Length: json = args[++i]; break;
+                case "--quick": quick = true; break;
+                case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out threads) && threads > 0: i++; break;
+                case "--memory-child" when i + 1 < args.Length: memoryChild = args[++i]; break;
+                case "--data" when i + 1 < args.Length: dataArg = args[++i]; break;
                 case "--check": return Check.Run();
-                case "--kernels": return KernelTune.Run(i + 1 < args.Length ? int.Parse(args[i + 1]) : 1024);
+                case "--kernels": return KernelTune.Run(i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 1024);
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: Strata.Bench [--filter SUBSTRING] [--json FILE] | --check | --kernels [N]");
+                    Console.Error.WriteLine($"Strata.Bench: bad argument '{args[i]}'{(i + 1 < args.Length ? $" (next: '{args[i + 1]}')" : "")}. {Usage}");
                     return 2;
             }
         }
 
-        var workloads = Families.SelectMany(f => f.Create())
+        string? dataDir = dataArg;
+        string dataNote = "";
+        try { dataDir ??= TrainData.Directory(out dataNote); dataNote = dataArg != null ? $"Fashion-MNIST from {dataArg}" : dataNote; }
+        catch (DirectoryNotFoundException e) { dataNote = e.Message + " Training and memory workloads are skipped."; }
+        if (memoryChild != null)
+        {
+            if (dataDir == null) { Console.Error.WriteLine(dataNote); return 1; }
+            return MemoryWorkload.Child(memoryChild, threads, dataDir);
+        }
+
+        var families = new List<IWorkloadFamily> { new FmaPeakWorkloads(), new SgemmWorkloads() };
+        if (dataDir != null) families.Add(new TrainWorkloads(dataDir));
+        families.Add(new InferWorkloads());
+        families.Add(new SequenceWorkloads());
+        if (dataDir != null) families.Add(new MemoryWorkloads(dataDir));
+        families.Add(new ConvWorkloads());
+
+        var selected = families.SelectMany(f => f.Create())
+            .Where(w => !quick || QuickSet.Contains(w.Name))
             .Where(w => filter == null || w.Name.Contains(filter, StringComparison.Ordinal)).ToList();
         // The FMA ceiling is context for every GEMM figure, so it is measured whenever a GEMM is.
-        if (filter != null && workloads.Count > 0 && workloads.All(w => !w.Name.StartsWith("fma-peak", StringComparison.Ordinal)))
-            workloads.InsertRange(0, new FmaPeakWorkloads().Create());
-        if (workloads.Count == 0)
+        if (selected.Any(w => w.Name.StartsWith("sgemm/", StringComparison.Ordinal)) && selected.All(w => !w.Name.StartsWith("fma-peak", StringComparison.Ordinal)))
+            selected.InsertRange(0, new FmaPeakWorkloads().Create());
+        if (selected.Count == 0)
         {
-            Console.Error.WriteLine($"no workload matches '{filter}'.");
+            Console.Error.WriteLine($"Strata.Bench: no workload matches '{filter}'{(quick ? " in the --quick set" : "")}.");
             return 1;
         }
 
-        var results = new List<BenchResult>();
-        Console.WriteLine($"{"workload",-28} {"unit",-8} {"strata",10} {"libtorch",10} {"ratio",7}");
-        foreach (var w in workloads)
-        {
-            var r = Runner.Measure(w);
-            results.Add(r);
-            Console.WriteLine($"{r.Workload,-28} {r.Unit,-8} {Fmt(r.Strata),10} {Fmt(r.Libtorch),10} {Fmt(r.Ratio, "F3"),7}");
-        }
+        Console.WriteLine($"machine: {MachineInfo.Describe()}");
+        Console.WriteLine($"threads: {threads} for every framework (sgemm and fma-peak: as named)");
+        Console.WriteLine($"data: {dataNote}");
+        Console.WriteLine($"libtorch: TorchSharp-cpu 0.107.0 (libtorch {torch.__version__})");
+        using var peer = PytorchPeer.TryStart(dataDir ?? TrainData.FullDirectory, out string peerStatus);
+        Console.WriteLine(peerStatus);
+        Console.WriteLine();
 
-        if (json != null)
+        var results = new List<BenchResult>();
+        Console.WriteLine($"{"workload",-28} {"unit",-9} {"strata",11} {"libtorch",11} {"pytorch",11} {"ratio",7}");
+        foreach (var w in selected)
         {
-            var arr = new JsonArray();
-            foreach (var r in results)
-                arr.Add(new JsonObject
-                {
-                    ["workload"] = r.Workload,
-                    ["unit"] = r.Unit,
-                    ["strata"] = Math.Round(r.Strata, 3),
-                    ["libtorch"] = r.Libtorch is { } l ? Math.Round(l, 3) : null,
-                    ["ratio"] = r.Ratio is { } q ? Math.Round(q, 4) : null,
-                });
-            File.WriteAllText(json, new JsonObject { ["results"] = arr }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            var r = w switch
+            {
+                MemoryWorkload m => m.Measure(threads, peer != null),
+                IWorkload iw => Runner.Measure(iw, threads, peer),
+                _ => throw new InvalidOperationException($"Strata.Bench: {w.Name} is neither a timed nor a memory workload."),
+            };
+            results.Add(r);
+            Console.WriteLine($"{r.Workload,-28} {r.Unit,-9} {Fmt(r.Strata),11} {Fmt(r.Libtorch),11} {Fmt(r.Pytorch),11} {Fmt(r.Ratio, "F3"),7}");
         }
+        Console.WriteLine();
+        Console.WriteLine("ratio: Strata against libtorch, above 1 = Strata better (throughput strata/libtorch; µs and MB libtorch/strata).");
+        var missing = selected.OfType<IWorkload>().Where(w => !w.HasStrata).Select(w => w.Name).ToList();
+        if (missing.Count > 0) Console.WriteLine($"not available in Strata yet (no LSTM/attention layers): {string.Join(", ", missing)}");
+
+        if (json != null) WriteJson(json, results);
         return 0;
     }
+
+    private static void WriteJson(string path, List<BenchResult> results)
+    {
+        var arr = new JsonArray();
+        foreach (var r in results)
+            arr.Add(new JsonObject
+            {
+                ["workload"] = r.Workload,
+                ["unit"] = r.Unit,
+                ["strata"] = Round(r.Strata, 3),
+                ["libtorch"] = Round(r.Libtorch, 3),
+                ["pytorch"] = Round(r.Pytorch, 3),
+                ["ratio"] = Round(r.Ratio, 4),
+            });
+        string full = Path.GetFullPath(path);
+        string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        File.WriteAllText(tmp, new JsonObject { ["results"] = arr }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    private static double? Round(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 
     private static string Fmt(double? x, string format = "F1") => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 }

@@ -1,42 +1,71 @@
 using System.Diagnostics;
+using Strata.Backends.Cpu;
+using TorchSharp;
 
 namespace Strata.Bench;
 
-/// <summary>Result row: figures in the workload's unit (higher is better); ratio = strata / libtorch.</summary>
-public sealed record BenchResult(string Workload, string Unit, double Strata, double? Libtorch)
-{
-    public double? Ratio => Libtorch is > 0 ? Strata / Libtorch : null;
-}
-
-/// <summary>Times workloads: Strata and libtorch reps alternate so both see the same machine load.</summary>
+/// <summary>
+/// Times workloads: Strata, libtorch and PyTorch reps alternate (after warm-up) so all see the same machine load;
+/// each figure comes from the median rep time. Every framework gets the same thread count.
+/// </summary>
 public static class Runner
 {
     public const int WarmUp = 3;
 
-    public static BenchResult Measure(IWorkload w)
+    public static BenchResult Measure(IWorkload w, int runThreads, PytorchPeer? peer)
     {
+        int threads = w.Threads ?? runThreads;
+        CpuThreadPool.Threads = threads;
+        torch.set_num_threads(threads);
         w.Setup();
+        var onPeer = peer?.Setup(w.Name, threads);
         try
         {
-            for (int i = 0; i < WarmUp; i++)
+            for (int i = 0; i < w.WarmUps; i++)
             {
-                w.RunStrata();
+                if (w.HasStrata) w.RunStrata();
                 if (w.HasLibtorch) w.RunLibtorch();
+                if (onPeer != null && !TryPeerRun(peer!, w.Name, out _)) onPeer = null;
             }
             var ts = new double[w.Reps];
             var tl = new double[w.Reps];
+            var tp = new double[w.Reps];
             for (int i = 0; i < w.Reps; i++)
             {
-                ts[i] = Time(w.RunStrata);
+                if (w.HasStrata) ts[i] = Time(w.RunStrata);
                 if (w.HasLibtorch) tl[i] = Time(w.RunLibtorch);
+                if (onPeer != null && !TryPeerRun(peer!, w.Name, out tp[i])) onPeer = null;
             }
-            return new BenchResult(w.Name, w.Unit, w.WorkPerRep / Median(ts), w.HasLibtorch ? w.WorkPerRep / Median(tl) : null);
+            return new BenchResult(w.Name, w.Unit,
+                w.HasStrata ? Figure(w.IsLatency, w.WorkPerRep, Median(ts)) : null,
+                w.HasLibtorch ? Figure(w.IsLatency, w.WorkPerRep, Median(tl)) : null,
+                onPeer is var (_, work) ? Figure(w.IsLatency, work, Median(tp)) : null,
+                w.IsLatency);
         }
         finally
         {
             w.Teardown();
+            if (peer != null && onPeer != null) peer.Teardown();
         }
     }
+
+    // A failing peer rep empties the PyTorch cell of this workload instead of ending the whole run.
+    private static bool TryPeerRun(PytorchPeer peer, string workload, out double seconds)
+    {
+        try
+        {
+            seconds = peer.Run();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.Text.Json.JsonException)
+        {
+            Console.Error.WriteLine($"PyTorch peer: {workload}: {e.Message}");
+            seconds = 0;
+            return false;
+        }
+    }
+
+    private static double Figure(bool latency, double work, double seconds) => latency ? seconds * 1e6 / work : work / seconds;
 
     private static double Time(Action run)
     {

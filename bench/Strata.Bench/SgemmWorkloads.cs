@@ -1,4 +1,3 @@
-using Strata.Backends.Cpu;
 using TorchSharp;
 
 namespace Strata.Bench;
@@ -6,9 +5,9 @@ namespace Strata.Bench;
 /// <summary>Square float32 C = A·B through the public APIs: Strata's Tensor.Matmul against libtorch's mm.</summary>
 public sealed class SgemmWorkloads : IWorkloadFamily
 {
-    public IEnumerable<IWorkload> Create()
+    public IEnumerable<IBenchmark> Create()
     {
-        foreach (int n in new[] { 256, 512, 1024, 2048 })
+        foreach (int n in new[] { 128, 256, 512, 1024, 2048 })
             foreach (int t in new[] { 1, 2 })
                 yield return new Sgemm(n, t);
     }
@@ -30,11 +29,10 @@ public sealed class SgemmWorkloads : IWorkloadFamily
         public double WorkPerRep => 2.0 * _n * _n * _n / 1e9;
         public int Reps => _n >= 2048 ? 7 : 11;
         public bool HasLibtorch => true;
+        public int? Threads => _threads;
 
         public void Setup()
         {
-            CpuThreadPool.Threads = _threads;
-            torch.set_num_threads(_threads);
             _a = Tensor.Randn(new[] { _n, _n }, new Generator(1));
             _b = Tensor.Randn(new[] { _n, _n }, new Generator(2));
             _ta = torch.randn(_n, _n, dtype: torch.float32);

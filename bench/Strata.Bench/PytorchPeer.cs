@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Strata.Bench;
+
+/// <summary>
+/// The PyTorch column: bench/peers/pytorch_bench.py in <c>--serve</c> mode under <c>/usr/bin/python3</c> with
+/// OMP_WAIT_POLICY=PASSIVE, driven rep by rep over stdin/stdout so its reps alternate with Strata's and libtorch's.
+/// The script times each rep itself, so the pipe's latency is not counted.
+/// </summary>
+public sealed class PytorchPeer : IDisposable
+{
+    public const string Python = "/usr/bin/python3";
+    private readonly Process _process;
+
+    private PytorchPeer(Process process, string version)
+    {
+        _process = process;
+        Version = version;
+    }
+
+    /// <summary>torch.__version__ as the peer reports it.</summary>
+    public string Version { get; }
+
+    /// <summary>The script, copied next to the bench's binaries by the project file.</summary>
+    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "peers", "pytorch_bench.py");
+
+    /// <summary>A start info for the script with the peer method's environment (passive OpenMP waits).</summary>
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Python) { UseShellExecute = false };
+        psi.ArgumentList.Add(ScriptPath);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        return psi;
+    }
+
+    /// <summary>Starts the peer, or returns null (with the reason) when python3, the script or torch is missing.</summary>
+    public static PytorchPeer? TryStart(string dataDirectory, out string status)
+    {
+        if (!File.Exists(Python)) { status = $"PyTorch: not available ({Python} not found)"; return null; }
+        if (!File.Exists(ScriptPath)) { status = $"PyTorch: not available ({ScriptPath} not found)"; return null; }
+        var psi = StartInfo("--serve", "--data", dataDirectory);
+        psi.RedirectStandardInput = true;
+        psi.RedirectStandardOutput = true;
+        Process? p = null;
+        try
+        {
+            p = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
+            p.StandardInput.AutoFlush = true;
+            var hello = Ask(p, "hello");
+            if (hello?["ok"]?.GetValue<bool>() != true)
+                throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
+            string version = hello["torch"]!.ToString();
+            string blas = hello["blas"]?.ToString() ?? "?";
+            status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE), BLAS {blas}"
+                     + (blas.Contains("reference", StringComparison.Ordinal) ? ": GEMM-bound PyTorch figures are far below an optimised BLAS" : "");
+            return new PytorchPeer(p, version);
+        }
+        catch (Exception e)
+        {
+            status = $"PyTorch: not available ({e.Message})";
+            if (p != null) { try { p.Kill(); } catch (InvalidOperationException) { } p.Dispose(); }
+            return null;
+        }
+    }
+
+    /// <summary>Creates the workload on the peer with <paramref name="threads"/>; null when it has no such workload.</summary>
+    public (string Unit, double Work)? Setup(string workload, int threads)
+    {
+        var r = Ask(_process, $"setup {workload} {threads}");
+        if (r?["ok"]?.GetValue<bool>() == true) return (r["unit"]!.ToString(), r["work"]!.GetValue<double>());
+        if (r?["available"] is null)
+            Console.Error.WriteLine($"PyTorch peer: setup of '{workload}' failed: {r?["error"]?.ToString() ?? "no answer"}");
+        return null;
+    }
+
+    /// <summary>One rep on the peer; its own wall time in seconds.</summary>
+    public double Run()
+    {
+        var r = Ask(_process, "run");
+        return r?["seconds"]?.GetValue<double>()
+               ?? throw new InvalidOperationException($"PyTorch peer: run failed: {r?["error"]?.ToString() ?? "no answer"}");
+    }
+
+    public void Teardown() => Ask(_process, "teardown");
+
+    // Null when the peer has gone (its pipe is closed) or answered something that is not JSON.
+    private static JsonNode? Ask(Process p, string command)
+    {
+        try
+        {
+            p.StandardInput.WriteLine(command);
+            string? line = p.StandardOutput.ReadLine();
+            return line == null ? null : JsonNode.Parse(line);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.WriteLine("quit");
+            if (!_process.WaitForExit(5000)) _process.Kill();
+        }
+        catch (IOException) { }
+        _process.Dispose();
+    }
+}
