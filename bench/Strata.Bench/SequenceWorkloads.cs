@@ -4,10 +4,10 @@ using static TorchSharp.torch.nn;
 namespace Strata.Bench;
 
 /// <summary>
-/// Recurrent and attention training steps (steps/s). Strata has no LSTM or attention layer yet (the sequence issue),
-/// so its column stays empty; the peers are measured so the comparison is ready when the layers land.
+/// Recurrent and attention training steps (steps/s), the same in all three frameworks:
 /// lstm/step: LSTM(64→128), input (seq 50, batch 32, 64), MSE to a fixed target, backward, Adam(1e-3).
-/// attention/step: MultiheadAttention(embed 128, 4 heads) self-attention on (seq 64, batch 32, 128), same loss and step.
+/// attention/step: one TransformerEncoderLayer (d_model 128, 4 heads, feed-forward 2048, dropout 0.1, train mode) on
+/// (seq 64, batch 32, 128), same loss and step. Strata runs batch-first ([32, 64, 128]), the peers sequence-first.
 /// </summary>
 public sealed class SequenceWorkloads : IWorkloadFamily
 {
@@ -17,7 +17,7 @@ public sealed class SequenceWorkloads : IWorkloadFamily
         yield return new Attention();
     }
 
-    private abstract class PeerOnlyStep : IWorkload
+    private abstract class SequenceStep : IWorkload
     {
         // Steps per rep, as in pytorch_bench.py.
         protected const int Steps = 5;
@@ -28,10 +28,33 @@ public sealed class SequenceWorkloads : IWorkloadFamily
         public string Unit => "steps/s";
         public double WorkPerRep => Steps;
         public int Reps => 7;
-        public bool HasStrata => false;
+        public bool HasStrata => true;
         public bool HasLibtorch => true;
 
-        public void RunStrata() => throw new InvalidOperationException($"{Name}: Strata has no implementation of this workload yet.");
+        protected Strata.NN.Module? StrataModel;
+        protected Strata.Optim.Adam? StrataAdam;
+        protected Strata.Tensor? StrataInput, StrataTarget;
+
+        public void RunStrata()
+        {
+            for (int i = 0; i < Steps; i++)
+            {
+                using var scope = Strata.Tensor.Scope();
+                StrataAdam!.ZeroGrad();
+                var diff = StrataModel!.Invoke(StrataInput!) - StrataTarget!;
+                diff.Square().Mean().Backward();
+                StrataAdam.Step();
+            }
+        }
+
+        protected void SetupStrata(Strata.NN.Module model, int[] inputShape, int[] targetShape)
+        {
+            var g = new Strata.Generator(TrainData.Seed);
+            StrataModel = model;
+            StrataInput = Strata.Tensor.Randn(inputShape, g);
+            StrataTarget = Strata.Tensor.Randn(targetShape, g);
+            StrataAdam = new Strata.Optim.Adam(model.Parameters(), 1e-3);
+        }
 
         public void RunLibtorch()
         {
@@ -51,10 +74,12 @@ public sealed class SequenceWorkloads : IWorkloadFamily
         {
             Input?.Dispose();
             Target?.Dispose();
+            StrataInput?.Dispose();
+            StrataTarget?.Dispose();
         }
     }
 
-    private sealed class Lstm : PeerOnlyStep
+    private sealed class Lstm : SequenceStep
     {
         private TorchSharp.Modules.LSTM? _lstm;
 
@@ -67,6 +92,8 @@ public sealed class SequenceWorkloads : IWorkloadFamily
             Input = torch.randn(50, 32, 64);
             Target = torch.randn(50, 32, 128);
             Adam = torch.optim.Adam(_lstm.parameters(), lr: 1e-3);
+            SetupStrata(new Strata.NN.LSTM(128, inputSize: 64, returnSequences: true, generator: new Strata.Generator(TrainData.Seed)),
+                new[] { 32, 50, 64 }, new[] { 32, 50, 128 });
         }
 
         protected override torch.Tensor Forward(torch.Tensor x) => _lstm!.call(x).Item1;
@@ -78,27 +105,30 @@ public sealed class SequenceWorkloads : IWorkloadFamily
         }
     }
 
-    private sealed class Attention : PeerOnlyStep
+    private sealed class Attention : SequenceStep
     {
-        private TorchSharp.Modules.MultiheadAttention? _mha;
+        private TorchSharp.Modules.TransformerEncoderLayer? _layer;
 
         public override string Name => "attention/step";
 
         public override void Setup()
         {
             torch.manual_seed((long)TrainData.Seed);
-            _mha = MultiheadAttention(128, 4);
+            _layer = TransformerEncoderLayer(128, 4);
+            _layer.train();
             Input = torch.randn(64, 32, 128);
             Target = torch.randn(64, 32, 128);
-            Adam = torch.optim.Adam(_mha.parameters(), lr: 1e-3);
+            Adam = torch.optim.Adam(_layer.parameters(), lr: 1e-3);
+            SetupStrata(new Strata.NN.TransformerEncoderLayer(128, 4, generator: new Strata.Generator(TrainData.Seed)),
+                new[] { 32, 64, 128 }, new[] { 32, 64, 128 });
         }
 
-        protected override torch.Tensor Forward(torch.Tensor x) => _mha!.call(x, x, x, null, false, null).Item1;
+        protected override torch.Tensor Forward(torch.Tensor x) => _layer!.call(x);
 
         public override void Teardown()
         {
             base.Teardown();
-            _mha?.Dispose();
+            _layer?.Dispose();
         }
     }
 }
