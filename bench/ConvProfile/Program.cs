@@ -105,6 +105,7 @@ public static class Program
         Report("conv1 fwd", Time(reps, () => be.Conv2d(x.Desc, w1.Desc, b1.Desc, y1.Desc, p)), f1);
         Report("conv1 input-grad", Time(reps, () => be.Conv2dBackwardInput(y1.Desc, w1.Desc, gx1.Desc, p)), f1);
         Report("conv1 weight-grad", Time(reps, () => be.Conv2dBackwardWeight(x.Desc, y1.Desc, gw1.Desc, p)), f1);
+        Report("conv1 bias-grad (sum)", Time(reps, () => { using var s = Tensor.Scope(); y1.Sum(new[] { 0, 2, 3 }); }));
         Report("relu1 fwd", Time(reps, () => { using var s = Tensor.Scope(); y1.Relu(); }));
         Report("relu1 fwd+bwd", Time(reps, () =>
         {
@@ -117,6 +118,17 @@ public static class Program
         Report("conv2 fwd", Time(reps, () => be.Conv2d(p1.Desc, w2.Desc, b2.Desc, y2.Desc, p)), f2);
         Report("conv2 input-grad", Time(reps, () => be.Conv2dBackwardInput(y2.Desc, w2.Desc, gx2.Desc, p)), f2);
         Report("conv2 weight-grad", Time(reps, () => be.Conv2dBackwardWeight(p1.Desc, y2.Desc, gw2.Desc, p)), f2);
+        var colBuf = Tensor.Empty("col", new[] { 288 * 121 }, DType.Float32, Device.Cpu);
+        Report("conv2 im2col (64 img)", Time(reps, () =>
+        {
+            unsafe
+            {
+                float* src = (float*)Strata.Backends.Cpu.HostMemory.PointerOf(p1.Desc.Buffer!);
+                float* col = (float*)Strata.Backends.Cpu.HostMemory.PointerOf(colBuf.Desc.Buffer!);
+                for (int n = 0; n < Batch; n++)
+                    ConvKernels.Im2ColImage(src + n * 32 * 169, 169, 13, 1, 32, 13, 13, 3, 3, 11, 11, 1, 1, 0, 0, 1, 1, col, 121);
+            }
+        }));
         Report("relu2 fwd", Time(reps, () => { using var s = Tensor.Scope(); y2.Relu(); }));
         Report("pool2 fwd", Time(reps, () => be.MaxPool2d(y2.Desc, p2.Desc, i2.Desc, pool)));
         var ys = Tensor.Randn(new[] { 1, 32, 26, 26 }, g);

@@ -43,13 +43,27 @@ internal static unsafe class ConvKernels
                         T* src = xc + ih * xsH;
                         if (lo > 0) new Span<T>(dst, lo).Clear();
                         if (SW == 1 && xsW == 1)
-                            new ReadOnlySpan<T>(src + lo + off, hi - lo).CopyTo(new Span<T>(dst + lo, hi - lo));
+                            CopyRow(src + lo + off, dst + lo, hi - lo);
                         else
                             for (int ow = lo; ow < hi; ow++) dst[ow] = src[(ow * SW + off) * xsW];
                         if (hi < OW) new Span<T>(dst + hi, OW - hi).Clear();
                     }
                 }
         }
+    }
+
+    // Rows of small images are a few elements long, where a span copy's call and length dispatch cost more than the
+    // copy; whole vectors with an overlapping last one copy any row of at least one vector.
+    private static void CopyRow<T>(T* src, T* dst, int len) where T : unmanaged
+    {
+        int vl = Vector<T>.Count;
+        if (len < vl)
+        {
+            for (int j = 0; j < len; j++) dst[j] = src[j];
+            return;
+        }
+        for (int j = 0; j < len - vl; j += vl) Vector.Load(src + j).Store(dst + j);
+        Vector.Load(src + len - vl).Store(dst + len - vl);
     }
 
     /// <summary>The adjoint of <see cref="Im2ColImage"/>: adds col back into a contiguous [cg, H, W] gradient.</summary>
@@ -71,16 +85,19 @@ internal static unsafe class ConvKernels
                         int ih = oh * SH - PH + i * DH;
                         if ((uint)ih >= (uint)H || hi <= lo) continue;
                         T* dst = gc + (long)ih * W;
-                        if (SW == 1)
-                        {
-                            var d = new Span<T>(dst + lo + off, hi - lo);
-                            TensorPrimitives.Add<T>(d, new ReadOnlySpan<T>(src + lo, hi - lo), d);
-                        }
+                        if (SW == 1) AddRow(src + lo, dst + lo + off, hi - lo);
                         else
                             for (int ow = lo; ow < hi; ow++) dst[ow * SW + off] += src[ow];
                     }
                 }
         }
+    }
+
+    private static void AddRow<T>(T* src, T* dst, int len) where T : unmanaged, INumberBase<T>
+    {
+        int vl = Vector<T>.Count, j = 0;
+        for (; j <= len - vl; j += vl) (Vector.Load(dst + j) + Vector.Load(src + j)).Store(dst + j);
+        for (; j < len; j++) dst[j] += src[j];
     }
 
     /// <summary>
