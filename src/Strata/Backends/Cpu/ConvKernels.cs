@@ -161,30 +161,62 @@ internal static unsafe class ConvKernels
     }
 
     /// <summary>
-    /// gw[o, r] (+)= Σ_j gy[o, j]·col[r, j] for K ≤ <see cref="SmallK"/>: each gy vector is loaded once and multiplied
-    /// into K vector accumulators. The lane-wise sums are reduced in a fixed order, so results never depend on threads.
+    /// gw[o, r] (+)= Σ_j gy[o, j]·col[r, j] for K ≤ <see cref="SmallK"/>: four output rows at a time share each loaded
+    /// column vector, with the accumulators in registers. Lanes are reduced in a fixed order, so results never depend
+    /// on the thread count.
     /// </summary>
     public static void SmallKWeightGrad<T>(int m, int n, int k, T* gy, long ldy, T* col, long ldc, T* gw, bool accumulate)
         where T : unmanaged, INumberBase<T>
     {
-        int vl = Vector<T>.Count;
-        int nv = n - n % vl;
-        var acc = stackalloc Vector<T>[SmallK];
-        for (int o = 0; o < m; o++)
-        {
-            T* g = gy + o * ldy;
-            for (int r = 0; r < k; r++) acc[r] = Vector<T>.Zero;
-            for (int j = 0; j < nv; j += vl)
-            {
-                var gv = Vector.Load(g + j);
-                for (int r = 0; r < k; r++) acc[r] += gv * Vector.Load(col + r * ldc + j);
-            }
+        int o = 0;
+        for (; o + 4 <= m; o += 4)
             for (int r = 0; r < k; r++)
             {
-                T s = Vector.Sum(acc[r]);
-                for (int j = nv; j < n; j++) s += g[j] * col[r * ldc + j];
-                gw[o * k + r] = accumulate ? gw[o * k + r] + s : s;
+                var (s0, s1, s2, s3) = Dot4(n, gy + o * ldy, ldy, col + r * ldc);
+                Store(gw + o * k + r, s0, accumulate);
+                Store(gw + (o + 1) * k + r, s1, accumulate);
+                Store(gw + (o + 2) * k + r, s2, accumulate);
+                Store(gw + (o + 3) * k + r, s3, accumulate);
             }
+        for (; o < m; o++)
+            for (int r = 0; r < k; r++)
+                Store(gw + o * k + r, Dot(n, gy + o * ldy, col + r * ldc), accumulate);
+    }
+
+    private static void Store<T>(T* dst, T v, bool accumulate) where T : unmanaged, INumberBase<T> => *dst = accumulate ? *dst + v : v;
+
+    // Four dot products of rows g, g + ldg, g + 2·ldg, g + 3·ldg with c.
+    private static (T, T, T, T) Dot4<T>(int n, T* g, long ldg, T* c) where T : unmanaged, INumberBase<T>
+    {
+        int vl = Vector<T>.Count, j = 0;
+        Vector<T> a0 = Vector<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        T* g1 = g + ldg, g2 = g1 + ldg, g3 = g2 + ldg;
+        for (; j <= n - vl; j += vl)
+        {
+            var cv = Vector.Load(c + j);
+            a0 += Vector.Load(g + j) * cv;
+            a1 += Vector.Load(g1 + j) * cv;
+            a2 += Vector.Load(g2 + j) * cv;
+            a3 += Vector.Load(g3 + j) * cv;
         }
+        T s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
+        for (; j < n; j++)
+        {
+            s0 += g[j] * c[j];
+            s1 += g1[j] * c[j];
+            s2 += g2[j] * c[j];
+            s3 += g3[j] * c[j];
+        }
+        return (s0, s1, s2, s3);
+    }
+
+    private static T Dot<T>(int n, T* g, T* c) where T : unmanaged, INumberBase<T>
+    {
+        int vl = Vector<T>.Count, j = 0;
+        var a = Vector<T>.Zero;
+        for (; j <= n - vl; j += vl) a += Vector.Load(g + j) * Vector.Load(c + j);
+        T s = Vector.Sum(a);
+        for (; j < n; j++) s += g[j] * c[j];
+        return s;
     }
 }
