@@ -44,5 +44,4 @@ public sealed unsafe partial class CpuBackend
         else
             Gemm.Dgemm(m, n, k, (double*)a, rsa, csa, (double*)b, rsb, csb, (double*)c, rsc, csc, accumulate);
     }
-
 }
