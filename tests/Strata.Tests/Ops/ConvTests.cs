@@ -58,6 +58,11 @@ public class ConvTests
     [InlineData(3, 6, 9, 11, 4, 1, 1, 2, 2, 0, 0, 1, 1, 2, true)]
     [InlineData(1, 6, 10, 9, 6, 5, 3, 1, 3, 2, 1, 1, 2, 3, true)]
     [InlineData(2, 64, 20, 20, 4, 5, 5, 1, 1, 2, 2, 1, 1, 1, true)] // K = 1600: several column tiles per image
+    [InlineData(5, 1, 28, 28, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv1: small-K kernels
+    [InlineData(20, 32, 13, 13, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv2: 3 images per GEMM, last group partial
+    [InlineData(3, 4, 9, 10, 4, 2, 2, 2, 1, 1, 1, 1, 1, 2, true)] // small K with groups, stride and padding
+    [InlineData(9, 6, 7, 8, 6, 3, 3, 1, 1, 2, 1, 2, 1, 3, false)] // grouped images with groups, dilation, padding
+    [InlineData(6, 5, 11, 11, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, true)] // grouped images, stride 2 (no row copies)
     public void Conv2dFloat32MatchesDirectLoop(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups, bool withBias)
     {
         var xs = RandomFloats(1, n * c * h * w);
@@ -122,6 +127,47 @@ public class ConvTests
             finally { Strata.Backends.Cpu.CpuThreadPool.Threads = old; }
         }
         Assert.Equal(Run(1), Run(4));
+    }
+
+    [Theory]
+    [InlineData(1, 28, 8)] // small-K kernels, one image per task
+    [InlineData(32, 13, 16)] // several images per GEMM
+    public void Conv2dFastPathsDoNotDependOnThreadCount(int c, int hw, int o)
+    {
+        const int n = 11;
+        var xs = RandomFloats(17, n * c * hw * hw);
+        var ws = RandomFloats(18, o * c * 9);
+        var bs = RandomFloats(19, o);
+        float[] Run(int threads)
+        {
+            int old = Strata.Backends.Cpu.CpuThreadPool.Threads;
+            Strata.Backends.Cpu.CpuThreadPool.Threads = threads;
+            try
+            {
+                using var scope = Tensor.Scope();
+                var x = Tensor.FromArray(xs, n, c, hw, hw);
+                var w = Tensor.FromArray(ws, o, c, 3, 3);
+                var b = Tensor.FromArray(bs, o);
+                x.RequiresGrad = w.RequiresGrad = true;
+                var y = Functional.Conv2d(x, w, b);
+                (y * y).Sum().Backward();
+                return y.ToArray<float>().Concat(x.Grad!.ToArray<float>()).Concat(w.Grad!.ToArray<float>()).ToArray();
+            }
+            finally { Strata.Backends.Cpu.CpuThreadPool.Threads = old; }
+        }
+        var one = Run(1);
+        Assert.Equal(one, Run(2));
+        Assert.Equal(one, Run(3));
+    }
+
+    [Fact]
+    public void GradConv2dSmallKAndImageGroups()
+    {
+        using var scope = Tensor.Scope();
+        // K = 9: the small-K forward and weight-gradient kernels.
+        AssertGrad(t => Functional.Conv2d(t[0], t[1], t[2]), Leaf(21, 3, 1, 6, 7), Leaf(22, 4, 1, 3, 3), Leaf(23, 4));
+        // K = 18: all four images folded into one GEMM, with padding.
+        AssertGrad(t => Functional.Conv2d(t[0], t[1], t[2], padding: 1), Leaf(24, 4, 2, 5, 4), Leaf(25, 3, 2, 3, 3), Leaf(26, 3));
     }
 
     [Fact]

@@ -53,6 +53,79 @@ public class PoolTests
         }
     }
 
+    /// <summary>Max pooling by the documented rules: windows clipped to the plane, the first maximum wins ties, the first NaN wins.</summary>
+    private static (double[] y, long[] idx) ScalarMaxPool(double[] x, int planes, int h, int w, int oh, int ow)
+    {
+        var y = new double[planes * oh * ow];
+        var idx = new long[y.Length];
+        for (int p = 0; p < planes; p++)
+            for (int yh = 0; yh < oh; yh++)
+                for (int yw = 0; yw < ow; yw++)
+                {
+                    double best = double.NegativeInfinity;
+                    long arg = -1;
+                    for (int i = 0; i < 2 && !double.IsNaN(best); i++)
+                        for (int k = 0; k < 2 && !double.IsNaN(best); k++)
+                        {
+                            int ih = 2 * yh + i, iw = 2 * yw + k;
+                            if (ih >= h || iw >= w) continue;
+                            double v = x[(p * h + ih) * w + iw];
+                            if (arg < 0 || v > best || double.IsNaN(v)) { best = v; arg = (long)ih * w + iw; }
+                        }
+                    y[(p * oh + yh) * ow + yw] = best;
+                    idx[(p * oh + yh) * ow + yw] = arg;
+                }
+        return (y, idx);
+    }
+
+    // Ties (small integers), signed zeros and NaNs are where a vectorised max could pick another element than the loop.
+    private static double[] TrickyValues(int seed, int count)
+    {
+        var r = new Random(seed);
+        double[] pool = { -1, 0, -0.0, 1, 2, double.NaN, double.NegativeInfinity };
+        return Enumerable.Range(0, count).Select(_ => r.Next(10) < 7 ? pool[r.Next(pool.Length)] : r.NextDouble() * 4 - 2).ToArray();
+    }
+
+    [Theory]
+    [InlineData(2, 3, 26, 26, false)] // the seed CNN's first pool: 13 windows a row (overlapping last group of four)
+    [InlineData(2, 4, 11, 11, false)] // odd size: the last row and column are dropped
+    [InlineData(1, 2, 8, 16, false)] // rows of exactly 8 windows
+    [InlineData(1, 2, 5, 6, false)] // rows of 3 windows: scalar path
+    [InlineData(1, 1, 2, 2, false)]
+    [InlineData(2, 3, 9, 17, true)] // strided input (a transposed view): scalar path
+    public void MaxPool2x2FastPathKeepsTiesNaNsAndIndices(int n, int c, int h, int w, bool transposed)
+    {
+        var xs = TrickyValues(41 + h * w, n * c * h * w);
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            using var scope = Tensor.Scope();
+            Tensor x = Tensor.FromArray(xs, n, c, h, w).To(dtype);
+            if (transposed) x = Tensor.FromArray(xs, n, c, w, h).To(dtype).Transpose(2, 3);
+            var xv = x.Contiguous().To(DType.Float64).ToArray<double>();
+            int oh = h / 2, ow = w / 2;
+            var (yRef, iRef) = ScalarMaxPool(xv, n * c, h, w, oh, ow);
+            var y = Tensor.Empty("test", new[] { n, c, oh, ow }, dtype, x.Device);
+            var idx = Tensor.Empty("test", new[] { n, c, oh, ow }, DType.Int64, x.Device);
+            x.Backend.MaxPool2d(x.Desc, y.Desc, idx.Desc, new Strata.Backends.Pool2dParams(2, 2, 2, 2, 0, 0, 1, 1));
+            Assert.Equal(iRef, idx.ToArray<long>());
+            var yv = y.To(DType.Float64).ToArray<double>();
+            for (int i = 0; i < yRef.Length; i++)
+                Assert.True(yRef[i].Equals(yv[i]) && double.IsNegative(yRef[i]) == double.IsNegative(yv[i]), $"{dtype} window {i}: expected {yRef[i]}, got {yv[i]}");
+        }
+    }
+
+    [Fact]
+    public void MaxPool2x2CeilModeUsesClippedWindows()
+    {
+        var xs = TrickyValues(7, 2 * 3 * 7 * 9).Select(v => double.IsNaN(v) ? 0.5 : v).ToArray();
+        using var scope = Tensor.Scope();
+        var x = Tensor.FromArray(xs, 2, 3, 7, 9);
+        var (yRef, _) = ScalarMaxPool(xs, 6, 7, 9, 4, 5);
+        var y = Functional.MaxPool2d(x, 2, ceilMode: true);
+        Assert.Equal(new[] { 2, 3, 4, 5 }, y.Shape.ToArray());
+        Assert.Equal(yRef, y.ToArray<double>());
+    }
+
     [Fact]
     public void PoolsMatchPyTorch()
     {

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Backends.Cpu;
 
@@ -30,6 +32,15 @@ public sealed unsafe partial class CpuBackend
         long sN = x.Strides[0], sC = x.Strides[1], sH = x.Strides[2], sW = x.Strides[3];
         T* xp = Ptr<T>(x), yp = Ptr<T>(y);
         long* ip = Ptr<long>(indices);
+        if (p is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 } && 2 * OH <= H && 2 * OW <= W)
+        {
+            ForPlanes(x.Shape[0] * C, (long)OH * OW * 4, plane =>
+            {
+                int n = plane / C, c = plane % C;
+                MaxPool2x2Plane(xp + n * sN + c * sC, sH, sW, W, OH, OW, yp + (long)plane * OH * OW, ip + (long)plane * OH * OW);
+            });
+            return;
+        }
         ForPlanes(x.Shape[0] * C, (long)OH * OW * p.KernelH * p.KernelW, plane =>
         {
             int n = plane / C, c = plane % C;
@@ -64,6 +75,78 @@ public sealed unsafe partial class CpuBackend
                     ic[oh * OW + ow] = arg;
                 }
         });
+    }
+
+    // The 2x2, stride-2 window of CNNs, every window inside the plane: the general loop's semantics (the first
+    // maximum wins ties, the first NaN wins and stops the window) without its per-tap bounds checks.
+    private static void MaxPool2x2Plane<T>(T* xc, long sH, long sW, int W, int OH, int OW, T* yc, long* ic) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool vector = typeof(T) == typeof(float) && sW == 1 && OW >= 4 && Sse.IsSupported;
+        for (int oh = 0; oh < OH; oh++)
+        {
+            T* r0 = xc + 2 * oh * sH;
+            long i0 = 2L * oh * W;
+            T* yr = yc + oh * OW;
+            long* ir = ic + oh * OW;
+            if (vector)
+            {
+                MaxPool2x2RowSse((float*)r0, sH, W, OW, i0, (float*)yr, ir);
+                continue;
+            }
+            for (int ow = 0; ow < OW; ow++)
+            {
+                T* a = r0 + 2 * ow * sW;
+                T best = a[0];
+                int arg = 0;
+                // best == best: once the window holds a NaN nothing replaces it; !(v <= best) also takes a NaN v.
+                T v = a[sW];
+                if (best == best && !(v <= best)) { best = v; arg = 1; }
+                v = a[sH];
+                if (best == best && !(v <= best)) { best = v; arg = 2; }
+                v = a[sH + sW];
+                if (best == best && !(v <= best)) { best = v; arg = 3; }
+                yr[ow] = best;
+                ir[ow] = i0 + 2 * ow + (arg & 1) + (arg >> 1) * W;
+            }
+        }
+    }
+
+    // Four windows at a time: the same compare sequence as the scalar loop, lane-wise with selects, because random
+    // data makes the scalar branches mispredict on most windows. The last group overlaps the previous one when OW is
+    // not a multiple of four (it rewrites the same values), so no scalar tail is needed.
+    private static void MaxPool2x2RowSse(float* r0, long sH, int W, int OW, long i0, float* yr, long* ir)
+    {
+        float* r1 = r0 + sH;
+        var off1 = Vector128.Create(1);
+        var offW = Vector128.Create(W);
+        var offW1 = Vector128.Create(W + 1);
+        var lanes = Vector128.Create(0L, 2L);
+        for (int ow = 0; ; ow += 4)
+        {
+            if (ow > OW - 4) ow = OW - 4;
+            var a = Sse.LoadVector128(r0 + 2 * ow);
+            var b = Sse.LoadVector128(r0 + 2 * ow + 4);
+            var c = Sse.LoadVector128(r1 + 2 * ow);
+            var d = Sse.LoadVector128(r1 + 2 * ow + 4);
+            var best = Sse.Shuffle(a, b, 0b10_00_10_00);
+            var off = Vector128<int>.Zero;
+            Take(ref best, ref off, Sse.Shuffle(a, b, 0b11_01_11_01), off1);
+            Take(ref best, ref off, Sse.Shuffle(c, d, 0b10_00_10_00), offW);
+            Take(ref best, ref off, Sse.Shuffle(c, d, 0b11_01_11_01), offW1);
+            best.Store(yr + ow);
+            var start = Vector128.Create(i0 + 2 * ow) + lanes;
+            (start + Vector128.WidenLower(off)).Store(ir + ow);
+            (start + Vector128.Create(4L) + Vector128.WidenUpper(off)).Store(ir + ow + 2);
+            if (ow + 4 >= OW) break;
+        }
+
+        static void Take(ref Vector128<float> best, ref Vector128<int> off, Vector128<float> v, Vector128<int> voff)
+        {
+            // best == best keeps a NaN once taken; !(v <= best) is true for a larger or NaN v.
+            var take = Vector128.AndNot(Vector128.Equals(best, best), Vector128.LessThanOrEqual(v, best));
+            best = Vector128.ConditionalSelect(take, v, best);
+            off = Vector128.ConditionalSelect(take.AsInt32(), voff, off);
+        }
     }
 
     public void MaxPool2dBackward(in TensorDesc gy, in TensorDesc indices, in TensorDesc gx)

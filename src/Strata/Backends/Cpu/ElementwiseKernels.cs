@@ -123,6 +123,15 @@ internal unsafe struct FloatBinaryRow<T> : IRowKernel where T : unmanaged, IFloa
         for (int i = 0; i < n; i++) y[(long)i * s0] = Apply(a[(long)i * s1], b[(long)i * s2]);
     }
 
+    // y = b > 0 ? a : 0 with selects: the scalar branch mispredicts on about half of a ReLU layer's inputs.
+    private static void ReluGrad(int n, T* a, T* b, T* y)
+    {
+        int vl = Vector<T>.Count, i = 0;
+        for (; i <= n - vl; i += vl)
+            Vector.ConditionalSelect(Vector.GreaterThan(Vector.Load(b + i), Vector<T>.Zero), Vector.Load(a + i), Vector<T>.Zero).Store(y + i);
+        for (; i < n; i++) y[i] = b[i] > T.Zero ? a[i] : T.Zero;
+    }
+
     private bool Vectorised(int n, T* a, int sa, T* b, int sb, T* y)
     {
         var ys = new Span<T>(y, n);
@@ -138,6 +147,7 @@ internal unsafe struct FloatBinaryRow<T> : IRowKernel where T : unmanaged, IFloa
                 case BinaryOp.Div: TensorPrimitives.Divide(As, Bs, ys); return true;
                 case BinaryOp.Maximum: TensorPrimitives.Max(As, Bs, ys); return true;
                 case BinaryOp.Minimum: TensorPrimitives.Min(As, Bs, ys); return true;
+                case BinaryOp.ReluGrad: ReluGrad(n, a, b, y); return true;
                 default: return false;
             }
         }

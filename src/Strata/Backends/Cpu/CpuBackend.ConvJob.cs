@@ -1,0 +1,376 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Strata.Backends.Cpu;
+
+public sealed unsafe partial class CpuBackend
+{
+    // Scratch per column tile of one large image: big enough for GEMM to be efficient, bounded however large the image.
+    private const int TileElements = 1 << 18;
+    // Small images are lowered whole, several per GEMM, while their im2col stays about L2-sized.
+    private const int GroupElements = 1 << 17;
+    // Columns per batch-folded GEMM: enough for the micro-kernel to stream, few enough to leave tasks for every thread.
+    private const int MaxGroupColumns = 1024;
+    // Below this many multiply-adds the thread dispatch costs more than it saves.
+    private const long ParallelWork = 1 << 16;
+
+    /// <summary>
+    /// One conv2d call's geometry and operands. "x" is the conv input side (input or its gradient), "y" the output side
+    /// (output or its gradient), "w" the weight side (weight or its gradient).
+    /// </summary>
+    /// <remarks>
+    /// Three schedules, chosen from the geometry only (never from the thread count, so results are identical for any
+    /// number of threads): a dense 1x1 conv multiplies x itself (direct); small images are lowered whole and
+    /// <c>_ipt</c> images are folded into one GEMM's N dimension (grouped); large images are lowered in column tiles
+    /// (tiled). Convolutions with few taps (K ≤ 16, e.g. one input channel, 3x3) skip the packed GEMM for a vectorised
+    /// small-K product. Parallel tasks are image groups, so tasks never write the same output.
+    /// </remarks>
+    private sealed class ConvJob<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly CpuBackend _backend;
+        private readonly T* _x, _w, _y;
+        private readonly long _xsN, _xsC, _xsH, _xsW;
+        private readonly int N, C, H, W, O, OH, OW, KH, KW, G, Cg, Og, K, OHW;
+        private readonly int SH, SW, PH, PW, DH, DW;
+        private readonly int _tile, _ipt, _tasks;
+        private readonly bool _direct, _grouped, _smallK;
+
+        public ConvJob(CpuBackend backend, in TensorDesc x, in TensorDesc w, in TensorDesc y, in Conv2dParams p)
+        {
+            _backend = backend;
+            _x = Ptr<T>(x); _w = Ptr<T>(w); _y = Ptr<T>(y);
+            (N, C, H, W) = (x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
+            (_xsN, _xsC, _xsH, _xsW) = (x.Strides[0], x.Strides[1], x.Strides[2], x.Strides[3]);
+            (O, OH, OW) = (y.Shape[1], y.Shape[2], y.Shape[3]);
+            (KH, KW) = (w.Shape[2], w.Shape[3]);
+            G = p.Groups; Cg = C / G; Og = O / G;
+            K = Cg * KH * KW; OHW = OH * OW;
+            (SH, SW, PH, PW, DH, DW) = (p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW);
+            _tile = Math.Max(1, Math.Min(OHW, Math.Max(64, TileElements / Math.Max(1, K))));
+            // A 1x1, stride-1, unpadded conv reads x itself as the column matrix when each plane is dense.
+            _direct = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 && _xsW == 1 && _xsH == W && OHW == H * W;
+            _grouped = !_direct && (long)K * OHW <= GroupElements;
+            _smallK = _grouped && K <= ConvKernels.SmallK;
+            _ipt = _grouped && !_smallK
+                ? Math.Clamp(Math.Min(GroupElements / (K * OHW), MaxGroupColumns / OHW), 1, Math.Max(1, N))
+                : 1;
+            _tasks = (N + _ipt - 1) / _ipt;
+        }
+
+        private bool Parallel => _tasks > 1 && (long)N * O * K * OHW > ParallelWork;
+
+        private static DType DTypeOfT => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
+
+        private DeviceBuffer Scratch(long elements) => _backend.Allocate(DTypeOfT, (int)Math.Max(1, elements));
+
+        // Columns of a grouped GEMM over images [n0, n1).
+        private int Cols(int n0, int n1) => (n1 - n0) * OHW;
+
+        private (int n0, int n1) TaskImages(int t) => (t * _ipt, Math.Min(N, (t + 1) * _ipt));
+
+        private void Im2ColImage(int n, int g, T* col, long ld) =>
+            ConvKernels.Im2ColImage(_x + n * _xsN + g * Cg * _xsC, _xsC, _xsH, _xsW, Cg, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW, col, ld);
+
+        // dst[o, (n - n0)·OHW + j] = gy[n, g·Og + o, j]: the output-side block of a group as one [Og, cols] matrix.
+        private void GatherY(int g, int n0, int n1, T* dst)
+        {
+            int cols = Cols(n0, n1);
+            for (int n = n0; n < n1; n++)
+                for (int o = 0; o < Og; o++)
+                    new ReadOnlySpan<T>(_y + ((long)n * O + g * Og + o) * OHW, OHW).CopyTo(new Span<T>(dst + (long)o * cols + (n - n0) * OHW, OHW));
+        }
+
+        public void Forward(in TensorDesc bias)
+        {
+            T* b = bias.Buffer == null ? null : Ptr<T>(bias);
+            if (Parallel) CpuThreadPool.For(_tasks, t => ForwardTask(t, b));
+            else for (int t = 0; t < _tasks; t++) ForwardTask(t, b);
+        }
+
+        private void ForwardTask(int t, T* bias)
+        {
+            var (n0, n1) = TaskImages(t);
+            if (_grouped) ForwardGroup(n0, n1, bias);
+            else for (int n = n0; n < n1; n++) ForwardImage(n, bias);
+        }
+
+        private void ForwardGroup(int n0, int n1, T* bias)
+        {
+            int cols = Cols(n0, n1);
+            bool single = n1 - n0 == 1;
+            var buf = Scratch((long)K * cols + (single ? 0 : (long)Og * cols));
+            try
+            {
+                T* col = (T*)HostMemory.PointerOf(buf);
+                T* tmp = col + (long)K * cols;
+                for (int g = 0; g < G; g++)
+                {
+                    for (int n = n0; n < n1; n++) Im2ColImage(n, g, col + (n - n0) * OHW, cols);
+                    T* wg = _w + (long)g * Og * K;
+                    T* bg = bias == null ? null : bias + g * Og;
+                    if (single)
+                    {
+                        T* yg = _y + ((long)n0 * O + g * Og) * OHW;
+                        if (_smallK) ConvKernels.SmallKForward(Og, OHW, K, wg, col, cols, bg, yg, OHW);
+                        else
+                        {
+                            GemmT(Og, OHW, K, wg, K, 1, col, cols, 1, yg, OHW, 1, false);
+                            if (bg != null) AddRowBias(yg, bg);
+                        }
+                        continue;
+                    }
+                    GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false);
+                    for (int n = n0; n < n1; n++)
+                        for (int o = 0; o < Og; o++)
+                        {
+                            var src = new ReadOnlySpan<T>(tmp + (long)o * cols + (n - n0) * OHW, OHW);
+                            var dst = new Span<T>(_y + ((long)n * O + g * Og + o) * OHW, OHW);
+                            if (bg != null) TensorPrimitives.Add(src, bg[o], dst);
+                            else src.CopyTo(dst);
+                        }
+                }
+            }
+            finally { buf.Release(); }
+        }
+
+        // rows[o, :] += bias[o] over Og rows of OHW.
+        private void AddRowBias(T* rows, T* bias)
+        {
+            for (int o = 0; o < Og; o++)
+            {
+                var row = new Span<T>(rows + (long)o * OHW, OHW);
+                TensorPrimitives.Add<T>(row, bias[o], row);
+            }
+        }
+
+        private void ForwardImage(int n, T* bias)
+        {
+            T* yn = _y + (long)n * O * OHW;
+            if (_direct)
+            {
+                for (int g = 0; g < G; g++)
+                    GemmT(Og, OHW, K, _w + (long)g * Og * K, K, 1,
+                        _x + n * _xsN + g * Cg * _xsC, (int)_xsC, 1,
+                        yn + (long)g * Og * OHW, OHW, 1, false);
+            }
+            else
+            {
+                var buf = Scratch((long)K * _tile);
+                try
+                {
+                    T* col = (T*)HostMemory.PointerOf(buf);
+                    for (int g = 0; g < G; g++)
+                        for (int c0 = 0; c0 < OHW; c0 += _tile)
+                        {
+                            int t = Math.Min(_tile, OHW - c0);
+                            Im2ColTile(n, g, c0, t, col);
+                            GemmT(Og, t, K, _w + (long)g * Og * K, K, 1, col, t, 1, yn + (long)g * Og * OHW + c0, OHW, 1, false);
+                        }
+                }
+                finally { buf.Release(); }
+            }
+            if (bias != null)
+                for (int g = 0; g < G; g++) AddRowBias(yn + (long)g * Og * OHW, bias + g * Og);
+        }
+
+        public void BackwardInput()
+        {
+            if (Parallel) CpuThreadPool.For(_tasks, BackwardInputTask);
+            else for (int t = 0; t < _tasks; t++) BackwardInputTask(t);
+        }
+
+        private void BackwardInputTask(int t)
+        {
+            var (n0, n1) = TaskImages(t);
+            if (_grouped) BackwardInputGroup(n0, n1);
+            else for (int n = n0; n < n1; n++) BackwardInputImage(n);
+        }
+
+        // Here x is the (contiguous) input gradient being written, y the output gradient.
+        private void BackwardInputGroup(int n0, int n1)
+        {
+            int cols = Cols(n0, n1);
+            bool single = n1 - n0 == 1;
+            new Span<T>(_x + n0 * _xsN, (n1 - n0) * C * H * W).Clear();
+            var buf = Scratch((long)K * cols + (single ? 0 : (long)Og * cols));
+            try
+            {
+                T* col = (T*)HostMemory.PointerOf(buf);
+                T* gyg = col + (long)K * cols;
+                for (int g = 0; g < G; g++)
+                {
+                    T* b;
+                    if (single) b = _y + ((long)n0 * O + g * Og) * OHW;
+                    else { GatherY(g, n0, n1, gyg); b = gyg; }
+                    GemmT(K, cols, Og, _w + (long)g * Og * K, 1, K, b, cols, 1, col, cols, 1, false);
+                    for (int n = n0; n < n1; n++)
+                        ConvKernels.Col2ImImage(_x + n * _xsN + g * Cg * _xsC, Cg, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW,
+                            col + (n - n0) * OHW, cols);
+                }
+            }
+            finally { buf.Release(); }
+        }
+
+        private void BackwardInputImage(int n)
+        {
+            T* gxn = _x + n * _xsN;
+            T* gyn = _y + (long)n * O * OHW;
+            if (_direct)
+            {
+                for (int g = 0; g < G; g++)
+                    GemmT(K, OHW, Og, _w + (long)g * Og * K, 1, K, gyn + (long)g * Og * OHW, OHW, 1,
+                        gxn + g * Cg * _xsC, (int)_xsC, 1, false);
+                return;
+            }
+            new Span<T>(gxn, C * H * W).Clear();
+            var buf = Scratch((long)K * _tile);
+            try
+            {
+                T* col = (T*)HostMemory.PointerOf(buf);
+                for (int g = 0; g < G; g++)
+                    for (int c0 = 0; c0 < OHW; c0 += _tile)
+                    {
+                        int t = Math.Min(_tile, OHW - c0);
+                        GemmT(K, t, Og, _w + (long)g * Og * K, 1, K, gyn + (long)g * Og * OHW + c0, OHW, 1, col, t, 1, false);
+                        Col2ImTile(n, g, c0, t, col);
+                    }
+            }
+            finally { buf.Release(); }
+        }
+
+        // Images are split into a fixed number of chunks (never derived from the thread count); each chunk sums its
+        // images in index order into its own partial gradient, and the partials are added in chunk order, so the
+        // result is identical for every thread count.
+        private const int WeightChunks = 8;
+
+        public void BackwardWeight()
+        {
+            long work = (long)N * O * K * OHW;
+            int chunks = work > ParallelWork ? Math.Min(N, WeightChunks) : 1;
+            if (chunks <= 1)
+            {
+                if (G > 1 && work > ParallelWork) CpuThreadPool.For(G, g => BackwardWeightGroup(g, _w, 0, N));
+                else for (int g = 0; g < G; g++) BackwardWeightGroup(g, _w, 0, N);
+                return;
+            }
+            long size = (long)O * K;
+            var partial = Scratch(size * (chunks - 1));
+            try
+            {
+                T* parts = (T*)HostMemory.PointerOf(partial);
+                CpuThreadPool.For(chunks * G, job =>
+                {
+                    int chunk = job / G, g = job % G;
+                    T* target = chunk == 0 ? _w : parts + (chunk - 1) * size;
+                    BackwardWeightGroup(g, target, (int)((long)chunk * N / chunks), (int)((long)(chunk + 1) * N / chunks));
+                });
+                for (int chunk = 1; chunk < chunks; chunk++)
+                {
+                    var src = new ReadOnlySpan<T>(parts + (chunk - 1) * size, (int)size);
+                    var dst = new Span<T>(_w, (int)size);
+                    TensorPrimitives.Add<T>(dst, src, dst);
+                }
+            }
+            finally { partial.Release(); }
+        }
+
+        // Writes the weight gradient of group g summed over images [n0, n1) into target (a full [O, K] gradient).
+        private void BackwardWeightGroup(int g, T* target, int n0, int n1)
+        {
+            T* gw = target + (long)g * Og * K;
+            bool first = true;
+            if (_direct)
+            {
+                for (int n = n0; n < n1; n++)
+                {
+                    GemmT(Og, K, OHW, _y + (long)n * O * OHW + (long)g * Og * OHW, OHW, 1,
+                        _x + n * _xsN + g * Cg * _xsC, 1, (int)_xsC, gw, K, 1, !first);
+                    first = false;
+                }
+            }
+            else if (_grouped)
+            {
+                var buf = Scratch((long)(K + Og) * _ipt * OHW);
+                try
+                {
+                    T* col = (T*)HostMemory.PointerOf(buf);
+                    T* gyg = col + (long)K * _ipt * OHW;
+                    for (int m0 = n0; m0 < n1; m0 += _ipt)
+                    {
+                        int m1 = Math.Min(n1, m0 + _ipt), cols = Cols(m0, m1);
+                        for (int n = m0; n < m1; n++) Im2ColImage(n, g, col + (n - m0) * OHW, cols);
+                        T* a;
+                        if (m1 - m0 == 1) a = _y + ((long)m0 * O + g * Og) * OHW;
+                        else { GatherY(g, m0, m1, gyg); a = gyg; }
+                        if (_smallK) ConvKernels.SmallKWeightGrad(Og, cols, K, a, cols, col, cols, gw, !first);
+                        else GemmT(Og, K, cols, a, cols, 1, col, 1, cols, gw, K, 1, !first);
+                        first = false;
+                    }
+                }
+                finally { buf.Release(); }
+            }
+            else
+            {
+                var buf = Scratch((long)K * _tile);
+                try
+                {
+                    T* col = (T*)HostMemory.PointerOf(buf);
+                    for (int n = n0; n < n1; n++)
+                        for (int c0 = 0; c0 < OHW; c0 += _tile)
+                        {
+                            int t = Math.Min(_tile, OHW - c0);
+                            Im2ColTile(n, g, c0, t, col);
+                            GemmT(Og, K, t, _y + (long)n * O * OHW + (long)g * Og * OHW + c0, OHW, 1, col, 1, t, gw, K, 1, !first);
+                            first = false;
+                        }
+                }
+                finally { buf.Release(); }
+            }
+            if (first) new Span<T>(gw, Og * K).Clear();
+        }
+
+        // col[r, j] for r = (c, i, k) over the group's channels and kernel taps, j over output positions [c0, c0+t).
+        private void Im2ColTile(int n, int g, int c0, int t, T* col)
+        {
+            T* xn = _x + n * _xsN;
+            for (int c = 0; c < Cg; c++)
+            {
+                T* xc = xn + (g * Cg + c) * _xsC;
+                for (int i = 0; i < KH; i++)
+                    for (int k = 0; k < KW; k++)
+                    {
+                        T* dst = col + ((long)(c * KH + i) * KW + k) * t;
+                        int oh = c0 / OW, ow = c0 % OW;
+                        for (int j = 0; j < t; j++)
+                        {
+                            int ih = oh * SH - PH + i * DH, iw = ow * SW - PW + k * DW;
+                            dst[j] = (uint)ih < (uint)H && (uint)iw < (uint)W ? xc[ih * _xsH + iw * _xsW] : T.Zero;
+                            if (++ow == OW) { ow = 0; oh++; }
+                        }
+                    }
+            }
+        }
+
+        // Adds col back into the (contiguous) input gradient of image n: the adjoint of Im2ColTile.
+        private void Col2ImTile(int n, int g, int c0, int t, T* col)
+        {
+            T* xn = _x + n * _xsN;
+            for (int c = 0; c < Cg; c++)
+            {
+                T* xc = xn + (g * Cg + c) * _xsC;
+                for (int i = 0; i < KH; i++)
+                    for (int k = 0; k < KW; k++)
+                    {
+                        T* src = col + ((long)(c * KH + i) * KW + k) * t;
+                        int oh = c0 / OW, ow = c0 % OW;
+                        for (int j = 0; j < t; j++)
+                        {
+                            int ih = oh * SH - PH + i * DH, iw = ow * SW - PW + k * DW;
+                            if ((uint)ih < (uint)H && (uint)iw < (uint)W) xc[ih * _xsH + iw * _xsW] += src[j];
+                            if (++ow == OW) { ow = 0; oh++; }
+                        }
+                    }
+            }
+        }
+    }
+}
