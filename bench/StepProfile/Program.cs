@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Strata;
+using Strata.Backends.Cpu;
+using Strata.NN;
+using Strata.Optim;
+
+namespace Strata.StepProfile;
+
+/// <summary>
+/// Where the time of one MLP 784-128-10 training step goes: whole step at 1 and 2 threads, each op forward and
+/// backward, per-op dispatch overhead, batch-1 and batch-256 inference. Data is synthetic (Fashion-MNIST shapes):
+/// only timing matters here. Every figure is the median of several repetitions.
+/// Usage: StepProfile [--reps N]
+/// </summary>
+public static class Program
+{
+    private const int Batch = 64, Samples = 60000;
+
+    public static int Main(string[] args)
+    {
+        int reps = args.Length == 2 && args[0] == "--reps" ? int.Parse(args[1]) : 5;
+        var gen = new Generator(1);
+        using var data = Tensor.Rand(new[] { Samples, 784 }, gen);
+        var labelArr = new long[Samples];
+        var rng = new Random(2);
+        for (int i = 0; i < Samples; i++) labelArr[i] = rng.Next(10);
+        using var labels = Tensor.FromArray(labelArr, Samples);
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            CpuThreadPool.Threads = threads;
+            double ms = Median(reps, () => StepMs(data, labels, 300));
+            Console.WriteLine($"step    threads={threads}  {ms * 1000,8:F1} us/step  {Batch / ms * 1000,10:F0} samples/s");
+        }
+        CpuThreadPool.Threads = 2;
+        OpBreakdown(data, labels, reps);
+        Console.WriteLine($"dispatch add(1-elem)    {Median(reps, () => DispatchNs(false)),8:F0} ns/op");
+        Console.WriteLine($"dispatch add grad(1)    {Median(reps, () => DispatchNs(true)),8:F0} ns/op");
+        foreach (int threads in new[] { 1, 2 })
+        {
+            CpuThreadPool.Threads = threads;
+            double b1 = Median(reps, () => InferUs(data, 1, 20000));
+            double b256 = Median(reps, () => InferUs(data, 256, 400));
+            Console.WriteLine($"infer   threads={threads}  batch-1 {b1,7:F2} us   batch-256 {256 / b256 * 1e6,10:F0} samples/s");
+        }
+        return 0;
+    }
+
+    private static Sequential Mlp() => new(new Dense(128, 784, generator: new Generator(3)), new ReLU(), new Dense(10, 128, generator: new Generator(4)));
+
+    private static double StepMs(Tensor data, Tensor labels, int steps)
+    {
+        var model = Mlp();
+        var opt = new Adam(model.Parameters(), lr: 1e-3);
+        var perm = new int[Samples];
+        for (int i = 0; i < Samples; i++) perm[i] = i;
+        new Random(5).Shuffle(perm);
+        var idx = new long[Batch];
+        double total = 0;
+        for (int s = 0; s < steps + 30; s++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            using (var scope = Tensor.Scope())
+            {
+                for (int i = 0; i < Batch; i++) idx[i] = perm[(s * Batch + i) % Samples];
+                var it = Tensor.FromArray(idx, Batch);
+                var x = data.IndexSelect(0, it);
+                var y = labels.IndexSelect(0, it);
+                opt.ZeroGrad();
+                var loss = Functional.CrossEntropy(model.Invoke(x), y);
+                loss.Backward();
+                opt.Step();
+            }
+            if (s >= 30) total += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        return total / steps;
+    }
+
+    private static void OpBreakdown(Tensor data, Tensor labels, int reps)
+    {
+        var model = Mlp();
+        var opt = new Adam(model.Parameters(), lr: 1e-3);
+        var d1 = (Dense)model[0]; var d2 = (Dense)model[2];
+        var it = Tensor.Arange(Batch);
+        var parts = new (string Name, Func<Action> Setup)[]
+        {
+            ("gather batch", () => () => { data.IndexSelect(0, it); labels.IndexSelect(0, it); }),
+            ("zero_grad", () => () => opt.ZeroGrad()),
+            ("dense1 fwd", () => { var x = data.IndexSelect(0, it); return () => d1.Invoke(x); }),
+            ("relu fwd", () => { var h = Tensor.Randn(new[] { Batch, 128 }); return () => h.Relu(); }),
+            ("dense2 fwd", () => { var h = Tensor.Randn(new[] { Batch, 128 }); return () => d2.Invoke(h); }),
+            ("cross_entropy fwd", () => { var z = Tensor.Randn(new[] { Batch, 10 }); var y = labels.IndexSelect(0, it); return () => Functional.CrossEntropy(z, y); }),
+            ("forward+loss", () => { var x = data.IndexSelect(0, it); var y = labels.IndexSelect(0, it); return () => Functional.CrossEntropy(model.Invoke(x), y); }),
+            ("backward (fwd excl.)", () => { var x = data.IndexSelect(0, it); var y = labels.IndexSelect(0, it); return () => Functional.CrossEntropy(model.Invoke(x), y).Backward(); }),
+            ("adam step", () => () => opt.Step()),
+        };
+        // Gradients must exist for the Adam step to do work.
+        using (var s = Tensor.Scope()) Functional.CrossEntropy(model.Invoke(data.IndexSelect(0, it)), labels.IndexSelect(0, it)).Backward();
+        var results = new Dictionary<string, double>();
+        foreach (var (name, setup) in parts)
+        {
+            double us = Median(reps, () =>
+            {
+                using var scope = Tensor.Scope();
+                var act = setup();
+                const int n = 400;
+                for (int i = 0; i < 20; i++) { using var s = Tensor.Scope(); act(); }
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < n; i++) { using var s = Tensor.Scope(); act(); }
+                return Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1000 / n;
+            });
+            results[name] = us;
+        }
+        results["backward (fwd excl.)"] -= results["forward+loss"];
+        foreach (var (k, v) in results) Console.WriteLine($"  {k,-22} {v,8:F1} us");
+    }
+
+    private static double DispatchNs(bool grad)
+    {
+        using var outer = Tensor.Scope();
+        var a = Tensor.Ones(1); var b = Tensor.Ones(1);
+        if (grad) a.RequiresGrad = true;
+        const int n = 20000;
+        for (int i = 0; i < 2000; i++) { using var s = Tensor.Scope(); a.Add(b); }
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++) { using var s = Tensor.Scope(); a.Add(b); }
+        return Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1e6 / n;
+    }
+
+    private static double InferUs(Tensor data, int batch, int n)
+    {
+        var model = Mlp();
+        model.Eval();
+        using var x = data.Narrow(0, 0, batch).Contiguous();
+        using var noGrad = Autograd.GradMode.NoGrad();
+        for (int i = 0; i < n / 10; i++) { using var s = Tensor.Scope(); model.Invoke(x); }
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++) { using var s = Tensor.Scope(); model.Invoke(x); }
+        return Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1000 / n;
+    }
+
+    private static double Median(int reps, Func<double> f)
+    {
+        var v = new double[reps];
+        for (int i = 0; i < reps; i++) v[i] = f();
+        Array.Sort(v);
+        return v[reps / 2];
+    }
+}
