@@ -32,8 +32,12 @@ public static class Program
             double ms = Median(reps, () => StepMs(data, labels, 300));
             Console.WriteLine($"step    threads={threads}  {ms * 1000,8:F1} us/step  {Batch / ms * 1000,10:F0} samples/s");
         }
-        CpuThreadPool.Threads = 2;
-        OpBreakdown(data, labels, reps);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            CpuThreadPool.Threads = threads;
+            Console.WriteLine($"ops     threads={threads}");
+            OpBreakdown(data, labels, reps);
+        }
         Console.WriteLine($"dispatch add(1-elem)    {Median(reps, () => DispatchNs(false)),8:F0} ns/op");
         Console.WriteLine($"dispatch add grad(1)    {Median(reps, () => DispatchNs(true)),8:F0} ns/op");
         foreach (int threads in new[] { 1, 2 })
