@@ -18,7 +18,7 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        int reps = args.Length == 2 && args[0] == "--reps" ? int.Parse(args[1]) : 5;
+        int reps = args.Length >= 2 && args[0] == "--reps" ? int.Parse(args[1]) : 5;
         var gen = new Generator(1);
         using var data = Tensor.Rand(new[] { Samples, 784 }, gen);
         var labelArr = new long[Samples];
@@ -26,11 +26,13 @@ public static class Program
         for (int i = 0; i < Samples; i++) labelArr[i] = rng.Next(10);
         using var labels = Tensor.FromArray(labelArr, Samples);
 
+        if (args.Contains("--gemm")) { GemmOnly(); return 0; }
         foreach (int threads in new[] { 1, 2 })
         {
             CpuThreadPool.Threads = threads;
-            double ms = Median(reps, () => StepMs(data, labels, 300));
-            Console.WriteLine($"step    threads={threads}  {ms * 1000,8:F1} us/step  {Batch / ms * 1000,10:F0} samples/s");
+            var runs = Enumerable.Range(0, reps).Select(_ => StepMs(data, labels, 300)).ToArray();
+            double ms = MedianOf(runs.Select(r => r.Wall)), cpu = MedianOf(runs.Select(r => r.Cpu));
+            Console.WriteLine($"step    threads={threads}  {ms * 1000,8:F1} us/step  {Batch / ms * 1000,10:F0} samples/s   (process CPU {cpu * 1000,8:F1} us/step)");
         }
         foreach (int threads in new[] { 1, 2 })
         {
@@ -52,8 +54,12 @@ public static class Program
 
     private static Sequential Mlp() => new(new Dense(128, 784, generator: new Generator(3)), new ReLU(), new Dense(10, 128, generator: new Generator(4)));
 
-    private static double StepMs(Tensor data, Tensor labels, int steps)
+    // Wall time per step and process CPU time per step (all threads): on a shared machine the CPU figure is
+    // less disturbed by time slices lost to other processes.
+    private static (double Wall, double Cpu) StepMs(Tensor data, Tensor labels, int steps)
     {
+        var proc = Process.GetCurrentProcess();
+        TimeSpan cpu0 = TimeSpan.Zero;
         var model = Mlp();
         var opt = new Adam(model.Parameters(), lr: 1e-3);
         var perm = new int[Samples];
@@ -63,6 +69,7 @@ public static class Program
         double total = 0;
         for (int s = 0; s < steps + 30; s++)
         {
+            if (s == 30) { proc.Refresh(); cpu0 = proc.TotalProcessorTime; }
             long t0 = Stopwatch.GetTimestamp();
             using (var scope = Tensor.Scope())
             {
@@ -77,7 +84,41 @@ public static class Program
             }
             if (s >= 30) total += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
-        return total / steps;
+        proc.Refresh();
+        return (total / steps, (proc.TotalProcessorTime - cpu0).TotalMilliseconds / steps);
+    }
+
+    // The step's products alone, one thread, best of 15 rounds (the minimum is the least disturbed by other processes).
+    private static void GemmOnly()
+    {
+        CpuThreadPool.Threads = 1;
+        var x = Tensor.Rand(new[] { Batch, 784 }); var w1 = Tensor.Rand(new[] { 128, 784 }); var g1 = Tensor.Rand(new[] { Batch, 128 });
+        var x1 = Tensor.Rand(new[] { 1, 784 });
+        var w1t = w1.T.Contiguous();
+        var cases = new (string, Action)[]
+        {
+            ("fwd  x[64x784]·W1T", () => Functional.Linear(x, w1)),
+            ("fwd  x·(W1T copied)", () => x.Matmul(w1t)),
+            ("dW1  gT[128x64]·x", () => g1.T.Matmul(x)),
+            ("fwd  batch-1 x·W1T", () => Functional.Linear(x1, w1)),
+        };
+        foreach (var (name, act) in cases)
+        {
+            double best = double.MaxValue;
+            for (int r = 0; r < 15; r++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < 50; i++) { using var s = Tensor.Scope(); act(); }
+                best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1000 / 50);
+            }
+            Console.WriteLine($"  {name,-22} {best,8:F2} us (best)");
+        }
+    }
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        return v[v.Length / 2];
     }
 
     private static void OpBreakdown(Tensor data, Tensor labels, int reps)
