@@ -91,7 +91,13 @@ public static class Program
     // The step's products alone, one thread, best of 15 rounds (the minimum is the least disturbed by other processes).
     private static void GemmOnly()
     {
-        CpuThreadPool.Threads = 1;
+        foreach (int threads in new[] { 1, 2 }) GemmOnly(threads);
+    }
+
+    private static void GemmOnly(int threads)
+    {
+        CpuThreadPool.Threads = threads;
+        Console.WriteLine($"gemm    threads={threads}");
         var x = Tensor.Rand(new[] { Batch, 784 }); var w1 = Tensor.Rand(new[] { 128, 784 }); var g1 = Tensor.Rand(new[] { Batch, 128 });
         var x1 = Tensor.Rand(new[] { 1, 784 });
         var w1t = w1.T.Contiguous();
