@@ -21,16 +21,6 @@ internal static unsafe class GemmPacking
             return;
         }
         // Row-major A: read each row contiguously, scatter with stride mr (writes stay within a few cache lines).
-        if (typeof(T) == typeof(float) && csa == 1 && rows == mr && mr % 8 == 0 && Avx.IsSupported)
-        {
-            int p8 = kc / 8 * 8;
-            for (int i0 = 0; i0 < mr; i0 += 8)
-                for (int p = 0; p < p8; p += 8)
-                    Transpose8x8((float*)(a + i0 * rsa + p), rsa, (float*)(dst + p * mr + i0), mr);
-            for (int i = 0; i < rows; i++)
-                for (int p = p8; p < kc; p++) dst[p * mr + i] = a[i * rsa + p];
-            return;
-        }
         for (int i = 0; i < rows; i++)
         {
             T* src = a + i * rsa;
