@@ -52,8 +52,7 @@ public sealed class Dense : Module
         if (Weight is null) throw new InvalidOperationException($"Dense({Units}): not built; call Invoke(x) or pass inputFeatures.");
         if (x.Shape.Rank < 1 || x.Shape[-1] != InputFeatures)
             throw new ArgumentException($"Dense({Units}): built for {InputFeatures} input features, got input of shape {x.Shape} ({(x.Shape.Rank < 1 ? 0 : x.Shape[-1])} features).");
-        var y = x.Matmul(Weight.Data.T);
-        return Bias is null ? y : y + Bias.Data;
+        return Functional.Linear(x, Weight.Data, Bias?.Data);
     }
 
     protected override IEnumerable<(Parameter Parameter, Regularizer Regularizer)> RegularizedParameters()

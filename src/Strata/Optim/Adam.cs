@@ -42,21 +42,23 @@ public class Adam : Optimizer
     {
         long step = ++Steps[i];
         double lr = g.LearningRate, beta1 = g["beta1"], beta2 = g["beta2"], weightDecay = g.WeightDecay;
+        double bc1 = 1 - Math.Pow(beta1, step);
+        double bc2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, step));
+        var m = State(i, "exp_avg", p);
+        var v = State(i, "exp_avg_sq", p);
+        var vmax = g["amsgrad"] != 0 ? State(i, "max_exp_avg_sq", p) : null;
+        if (AdamKernel.TryUpdate(p, grad, m, v, vmax, new(beta1, beta2, g["eps"], weightDecay, Decoupled, lr, lr / bc1, bc2Sqrt)))
+            return;
         if (weightDecay != 0)
         {
             if (Decoupled) p.CopyFrom(p * (1 - lr * weightDecay));
             else grad = grad + p * weightDecay;
         }
-        var m = State(i, "exp_avg", p);
-        var v = State(i, "exp_avg_sq", p);
         m.CopyFrom(m * beta1 + grad * (1 - beta1));
         v.CopyFrom(v * beta2 + grad * grad * (1 - beta2));
-        double bc1 = 1 - Math.Pow(beta1, step);
-        double bc2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, step));
         var second = v;
-        if (g["amsgrad"] != 0)
+        if (vmax is not null)
         {
-            var vmax = State(i, "max_exp_avg_sq", p);
             vmax.CopyFrom(vmax.Maximum(v));
             second = vmax;
         }

@@ -40,4 +40,39 @@ public class ThreadPoolTests
         }
         finally { CpuThreadPool.Threads = saved; }
     }
+
+    /// <summary>Late workers may claim from the shared counter at any time; each chunk must still run exactly once.</summary>
+    [Fact]
+    public void EveryChunkRunsExactlyOnceForVaryingCounts()
+    {
+        int saved = CpuThreadPool.Threads;
+        CpuThreadPool.Threads = Math.Max(2, saved);
+        try
+        {
+            for (int round = 0; round < 200; round++)
+            {
+                int count = 1 + round % 37;
+                var hits = new int[count];
+                CpuThreadPool.For(count, i => Interlocked.Increment(ref hits[i]));
+                Assert.All(hits, h => Assert.Equal(1, h));
+            }
+        }
+        finally { CpuThreadPool.Threads = saved; }
+    }
+
+    [Fact]
+    public void ChunkExceptionIsReportedAndPoolStaysUsable()
+    {
+        int saved = CpuThreadPool.Threads;
+        CpuThreadPool.Threads = Math.Max(2, saved);
+        try
+        {
+            var ex = Assert.Throws<AggregateException>(() => CpuThreadPool.For(8, i => { if (i == 5) throw new InvalidOperationException("chunk 5"); }));
+            Assert.Contains("chunk 5", ex.InnerException!.Message);
+            int sum = 0;
+            CpuThreadPool.For(8, i => Interlocked.Add(ref sum, i));
+            Assert.Equal(28, sum);
+        }
+        finally { CpuThreadPool.Threads = saved; }
+    }
 }

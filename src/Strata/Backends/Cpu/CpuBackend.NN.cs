@@ -136,29 +136,54 @@ public sealed unsafe partial class CpuBackend
         T* xp = (T*)HostMemory.PointerOf(x.Buffer);
         T* yp = (T*)HostMemory.PointerOf(y.Buffer);
         long* ip = (long*)HostMemory.PointerOf(index.Buffer);
+        badIndex = 0;
         int rank = y.Rank;
-        int size = x.Shape[dim];
-        long n = y.Numel;
-        Span<int> idx = stackalloc int[Math.Max(rank, 1)];
-        for (long e = 0; e < n; e++)
+        if (y.Numel == 0) return true;
+        if (rank == 0)
+        {
+            long k0 = ip[index.Offset];
+            if (k0 < 0 || k0 >= x.Shape[dim]) { badIndex = k0; return false; }
+            yp[y.Offset] = xp[x.Offset + k0 * x.Strides[dim]];
+            return true;
+        }
+        int size = x.Shape[dim], last = rank - 1, inner = y.Shape[last];
+        long xs = x.Strides[last], ys = y.Strides[last], ist = index.Strides[last], ds = x.Strides[dim];
+        // index_select (and any gather whose index is constant along the last dim) copies whole rows: one index
+        // check and one block copy per row instead of per element.
+        bool rowCopy = dim != last && ist == 0 && xs == 1 && ys == 1;
+        long rows = y.Numel / inner;
+        Span<int> idx = stackalloc int[rank];
+        for (long r = 0; r < rows; r++)
         {
             long xo = x.Offset, yo = y.Offset, io = index.Offset;
-            for (int d = 0; d < rank; d++)
+            for (int d = 0; d < last; d++)
             {
                 yo += (long)idx[d] * y.Strides[d];
                 io += (long)idx[d] * index.Strides[d];
                 if (d != dim) xo += (long)idx[d] * x.Strides[d];
             }
-            long k = ip[io];
-            if (k < 0 || k >= size) { badIndex = k; return false; }
-            yp[yo] = xp[xo + k * x.Strides[dim]];
-            for (int d = rank - 1; d >= 0; d--)
+            if (rowCopy)
+            {
+                long k = ip[io];
+                if (k < 0 || k >= size) { badIndex = k; return false; }
+                new ReadOnlySpan<T>(xp + xo + k * ds, inner).CopyTo(new Span<T>(yp + yo, inner));
+            }
+            else
+            {
+                for (int j = 0; j < inner; j++)
+                {
+                    long k = ip[io + j * ist];
+                    if (k < 0 || k >= size) { badIndex = k; return false; }
+                    long xe = dim == last ? xo + k * ds : xo + j * xs + k * ds;
+                    yp[yo + j * ys] = xp[xe];
+                }
+            }
+            for (int d = last - 1; d >= 0; d--)
             {
                 if (++idx[d] < y.Shape[d]) break;
                 idx[d] = 0;
             }
         }
-        badIndex = 0;
         return true;
     }
 

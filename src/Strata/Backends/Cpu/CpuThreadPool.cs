@@ -12,17 +12,26 @@ public abstract class ParallelBody
 /// an event while idle (they never spin between jobs). Chunks are claimed with an atomic counter, and a chunk's
 /// result never depends on which thread ran it, so results are identical for every thread count.
 /// </summary>
+/// <remarks>
+/// The caller starts on the chunks at once and waits only for chunks a worker has actually claimed, never for a
+/// worker to wake up: on a loaded machine a wake-up can take far longer than a small GEMM, and a worker that
+/// arrives after the last chunk was claimed simply finds nothing to do. The chunk counter and the chunk count live in
+/// one 64-bit word claimed with one atomic increment, so a late worker can never pair an index of a finished job
+/// with the count of the next one; between jobs the word says "no chunks", and dispatch allocates nothing.
+/// </remarks>
 public static class CpuThreadPool
 {
     private static readonly object DispatchLock = new();
     private static Worker[] _workers = Array.Empty<Worker>();
     private static int _threads = Math.Max(1, Environment.ProcessorCount);
+    // High 32 bits: the current job's chunk count (0 between jobs); low 32 bits: the next chunk index to claim.
+    private static long _state;
     private static ParallelBody? _body;
-    private static int _count;
-    private static int _next;
-    private static int _remaining;
-    private static readonly ManualResetEventSlim Done = new(false, 100);
+    private static int _completed;
     private static Exception? _error;
+    // Set when a job's last chunk completes; spinCount 100 gives the short spin before blocking that covers a
+    // chunk still finishing on a worker (measured: blocking at once costs a futex round trip on every GEMM).
+    private static readonly ManualResetEventSlim Done = new(false, 100);
 
     [ThreadStatic] private static bool _inParallel;
 
@@ -51,21 +60,21 @@ public static class CpuThreadPool
         {
             EnsureWorkers(threads - 1);
             _body = body;
-            _count = count;
-            _next = 0;
             _error = null;
-            _remaining = threads - 1;
-            Done.Reset();
+            _completed = 0;
+            Interlocked.Exchange(ref _state, (long)count << 32); // publishes the fields above with it
             for (int w = 0; w < threads - 1; w++) _workers[w].Wake.Set();
             RunChunks();
-            // _remaining is the truth; the event only saves spinning. A worker of the previous job may set Done
-            // after this job reset it (it decrements before it sets), so a wake-up can be stale: re-check, and
-            // never leave while a worker may still be running this job's chunks.
-            while (Volatile.Read(ref _remaining) > 0)
+            // Reset, then re-check: a Set from the previous job's last chunk may arrive late (stale), and this
+            // job's own Set may land between the check and the reset; the re-check catches both.
+            while (Volatile.Read(ref _completed) < count)
             {
+                Done.Reset();
+                if (Volatile.Read(ref _completed) >= count) break;
                 Done.Wait();
-                if (Volatile.Read(ref _remaining) > 0) Done.Reset();
             }
+            // Every chunk is claimed and done: close the job so late claims see a count of 0.
+            Interlocked.Exchange(ref _state, 0);
             _body = null;
             if (_error != null) throw new AggregateException("A parallel kernel failed.", _error);
         }
@@ -94,14 +103,15 @@ public static class CpuThreadPool
         _inParallel = true;
         try
         {
-            var body = _body!;
-            int count = _count;
             while (true)
             {
-                int i = Interlocked.Increment(ref _next) - 1;
+                long s = Interlocked.Increment(ref _state);
+                int i = (int)(uint)s - 1, count = (int)(s >> 32);
                 if (i >= count) break;
-                try { body.Invoke(i); }
-                catch (Exception e) { _error ??= e; }
+                // A claimed chunk keeps its job open (the dispatcher waits for it), so _body is this job's.
+                try { _body!.Invoke(i); }
+                catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
+                if (Interlocked.Increment(ref _completed) == count) Done.Set();
             }
         }
         finally { _inParallel = false; }
@@ -131,8 +141,9 @@ public static class CpuThreadPool
             while (true)
             {
                 Wake.WaitOne();
+                // A wake-up may be late: the job it was meant for may be finished (then there is nothing to claim)
+                // or replaced by a newer one, which this worker simply helps with.
                 RunChunks();
-                if (Interlocked.Decrement(ref _remaining) == 0) Done.Set();
             }
         }
     }

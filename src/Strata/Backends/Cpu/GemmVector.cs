@@ -64,7 +64,35 @@ internal sealed unsafe class GemmVector<T> : ParallelBody where T : unmanaged, I
     {
         T* acc = stackalloc T[ColumnChunk];
         int w = Vector<T>.Count;
-        for (int jj = 0; jj < cols; jj++)
+        int jj = 0;
+        if (_csa == 1 && _rsb == 1 && _k >= w)
+        {
+            // Four columns at a time: each load of a feeds four independent accumulators, so the loop is bound by
+            // loads rather than by one accumulator's add latency (batch-1 x·Wᵀ).
+            for (; jj + 4 <= cols; jj += 4)
+            {
+                T* c0 = _b + (j0 + jj) * _csb;
+                T* c1 = c0 + _csb, c2 = c1 + _csb, c3 = c2 + _csb;
+                Vector<T> s0 = Vector<T>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                int p = 0;
+                for (; p <= _k - w; p += w)
+                {
+                    var av = Vector.Load(_a + p);
+                    s0 += av * Vector.Load(c0 + p);
+                    s1 += av * Vector.Load(c1 + p);
+                    s2 += av * Vector.Load(c2 + p);
+                    s3 += av * Vector.Load(c3 + p);
+                }
+                T r0 = Vector.Sum(s0), r1 = Vector.Sum(s1), r2 = Vector.Sum(s2), r3 = Vector.Sum(s3);
+                for (; p < _k; p++)
+                {
+                    T ap = _a[p];
+                    r0 += ap * c0[p]; r1 += ap * c1[p]; r2 += ap * c2[p]; r3 += ap * c3[p];
+                }
+                acc[jj] = r0; acc[jj + 1] = r1; acc[jj + 2] = r2; acc[jj + 3] = r3;
+            }
+        }
+        for (; jj < cols; jj++)
         {
             T* col = _b + (j0 + jj) * _csb;
             T sum = T.Zero;
