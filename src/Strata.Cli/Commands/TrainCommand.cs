@@ -30,18 +30,20 @@ internal static class TrainCommand
         {
             if (CommonOptions.TryGetValue<double>(r, out var v) && (v < 0 || v >= 1)) r.AddError($"--validation-split must be in [0, 1), got {v.ToString(CultureInfo.InvariantCulture)}.");
         });
+        var schedule = new Option<string>("--lr-schedule") { Description = "constant, or cosine: the rate decays from --lr to 0 over the epochs (cosine annealing, stepped per epoch)", DefaultValueFactory = _ => "cosine" };
+        schedule.AcceptOnlyFromAmong("constant", "cosine");
         var output = new Option<string?>("--out") { Description = "run folder (default: runs/<timestamp>)", HelpName = "DIR" };
 
         var command = new Command("train", "Train a model and write a run folder: model.safetensors, history.csv, curves.png, confusion.png, roc.png, TensorBoard logs/ and metrics.json.")
         {
-            model, data, epochs, batchSize, lr, optimizer, seed, valSplit, output,
+            model, data, epochs, batchSize, lr, schedule, optimizer, seed, valSplit, output,
         };
         command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batchSize), r.GetValue(lr),
-            r.GetValue(optimizer)!, r.GetValue(seed), r.GetValue(valSplit), r.GetValue(output)));
+            r.GetValue(optimizer)!, r.GetValue(seed), r.GetValue(valSplit), r.GetValue(output), r.GetValue(schedule)!));
         return command;
     }
 
-    private static int Run(string modelSpec, string? dataDir, int epochs, int batchSize, double lr, string optimizerName, int seed, double validationSplit, string? outDir)
+    private static int Run(string modelSpec, string? dataDir, int epochs, int batchSize, double lr, string optimizerName, int seed, double validationSplit, string? outDir, string schedule)
     {
         var total = Stopwatch.StartNew();
         dataDir ??= DataLocator.DefaultDataDirectory();
@@ -57,7 +59,7 @@ internal static class TrainCommand
         model.Compile(p => Optimizers.Get(optimizerName, p, lr), new SparseCategoricalCrossEntropy(fromLogits: !probabilities), new Accuracy());
 
         Directory.CreateDirectory(outDir);
-        Console.WriteLine($"strata train: {modelSpec} on {dataDir} ({data.Train.Count} train, {data.Test.Count} test images), {epochs} epochs, batch {batchSize}, {optimizerName} lr {lr.ToString(CultureInfo.InvariantCulture)}, seed {seed}");
+        Console.WriteLine($"strata train: {modelSpec} on {dataDir} ({data.Train.Count} train, {data.Test.Count} test images), {epochs} epochs, batch {batchSize}, {optimizerName} lr {lr.ToString(CultureInfo.InvariantCulture)} ({schedule}), seed {seed}");
         Console.WriteLine(model.Summary());
 
         var modelPath = Path.Combine(outDir, "model.safetensors");
@@ -69,6 +71,8 @@ internal static class TrainCommand
             new Training.Callbacks.TensorBoard(Path.Combine(outDir, "logs")),
             new TerminateOnNaN(),
         };
+        if (schedule == "cosine")
+            callbacks.Add(new LearningRateScheduler((epoch, _) => 0.5 * lr * (1 + Math.Cos(Math.PI * epoch / epochs))));
         var history = model.Fit(data.Train, epochs: epochs, batchSize: batchSize, validationSplit: validationSplit,
             callbacks: callbacks, shuffle: true, seed: seed);
         if (history.StopReason is { } why) Console.WriteLine(why);
@@ -92,6 +96,7 @@ internal static class TrainCommand
             ["batch_size"] = batchSize,
             ["optimizer"] = optimizerName,
             ["learning_rate"] = lr,
+            ["lr_schedule"] = schedule,
             ["seed"] = seed,
             ["threads"] = Backends.Cpu.CpuThreadPool.Threads,
             ["train_seconds"] = timing.TrainSeconds,
