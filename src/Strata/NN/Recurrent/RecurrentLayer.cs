@@ -126,16 +126,14 @@ public abstract class RecurrentLayer : Module
                 int k = layer * Directions + d;
                 var (wih, whh, bih, bhh) = _weights[k];
                 // All time steps' input projections in one product: [N, T, I] · [I, G·H] → [N, T, G·H].
-                var xProj = layerInput.Matmul(wih.Data.T);
-                if (bih is not null) xProj = xProj + bih.Data;
+                var xProj = Functional.Linear(layerInput, wih.Data, bih?.Data);
                 var h = h0?.Select(0, k) ?? Tensor.Zeros(new[] { n, Units }, DType);
                 var c = HasCell ? c0?.Select(0, k) ?? Tensor.Zeros(new[] { n, Units }, DType) : null;
                 var perStep = new Tensor[steps];
                 for (int s = 0; s < steps; s++)
                 {
                     int t = d == 0 ? s : steps - 1 - s;
-                    var hProj = h.Matmul(whh.Data.T);
-                    if (bhh is not null) hProj = hProj + bhh.Data;
+                    var hProj = Functional.Linear(h, whh.Data, bhh?.Data);
                     var (hNew, cNew) = Step(xProj.Select(1, t), hProj, h, c);
                     if (stepMask is null)
                     {
