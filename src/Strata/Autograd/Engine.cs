@@ -59,7 +59,9 @@ internal static class Engine
             if (n.Released)
                 throw new InvalidOperationException($"Backward: trying to backward through the graph a second time ('{n.Op}' was already released). Pass retainGraph: true to the first Backward call if you need to.");
             Array.Clear(n.Grads);
+            n.GradSlice = null;
             n.Backward!(g, n);
+            var slice = n.GradSlice;
             for (int k = 0; k < n.Inputs.Length; k++)
             {
                 var gi = n.Grads[k];
@@ -67,19 +69,63 @@ internal static class Engine
                 n.Grads[k] = null;
                 var input = n.Inputs[k];
                 if (!input.RequiresGrad) continue;
-                if (gi.Shape != input.Shape)
-                    throw new InvalidOperationException($"Autograd: backward of '{n.Op}' produced a gradient of shape {gi.Shape} for an input of shape {input.Shape}.");
                 // Mixed-dtype ops compute in the promoted dtype; each input gets its gradient in its own
                 // dtype (as PyTorch), so a float32 parameter never ends up with a float64 Grad.
                 if (gi.DType != input.DType) gi = gi.To(input.DType);
+                if (slice is { } sl)
+                {
+                    AccumulateSlice(input, gi, sl);
+                    continue;
+                }
+                if (gi.Shape != input.Shape)
+                    throw new InvalidOperationException($"Autograd: backward of '{n.Op}' produced a gradient of shape {gi.Shape} for an input of shape {input.Shape}.");
                 if (input.GradFn is { } child)
-                    child.PendingGrad = child.PendingGrad == null ? gi : child.PendingGrad.Add(gi);
+                {
+                    if (child.PendingGrad == null)
+                    {
+                        // Not owned: a backward may pass its own gradient through (Add does), so it must not be mutated.
+                        child.PendingGrad = gi;
+                        child.PendingOwned = false;
+                    }
+                    else if (child.PendingOwned) child.PendingGrad.AddInPlace(gi);
+                    else
+                    {
+                        child.PendingGrad = child.PendingGrad.Add(gi);
+                        child.PendingOwned = true;
+                    }
+                }
                 else
                     AccumulateLeaf(input, gi);
             }
             if (!retainGraph) n.Release();
         }
         order.Clear();
+    }
+
+    /// <summary>Adds the gradient of a slice of <paramref name="input"/> into that region of its accumulated gradient.</summary>
+    private static void AccumulateSlice(Tensor input, Tensor sliceGrad, (int Dim, int Start, int End, int Step) sl)
+    {
+        if (input.GradFn is { } child)
+        {
+            if (child.PendingGrad == null || !child.PendingOwned)
+            {
+                var full = Tensor.Zeros(input.Shape.ToArray(), input.DType, input.Device);
+                if (child.PendingGrad != null) full.CopyFrom(child.PendingGrad);
+                child.PendingGrad = full;
+                child.PendingOwned = true;
+            }
+            using var part = child.PendingGrad.Slice(sl.Dim, sl.Start, sl.End, sl.Step);
+            part.AddInPlace(sliceGrad);
+            return;
+        }
+        if (!input.RequiresGrad) return;
+        if (input.Grad == null)
+        {
+            using (TensorScope.Suspend())
+                input.Grad = Tensor.Zeros(input.Shape.ToArray(), input.DType, input.Device);
+        }
+        using var region = input.Grad.Slice(sl.Dim, sl.Start, sl.End, sl.Step);
+        region.AddInPlace(sliceGrad);
     }
 
     private static void AccumulateLeaf(Tensor leaf, Tensor grad)

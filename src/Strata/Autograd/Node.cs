@@ -16,8 +16,17 @@ internal sealed class Node
     public readonly Tensor?[] Grads;
     public readonly int[] OutputShape;
 
+    /// <summary>
+    /// Set by a slice's backward instead of a full-size gradient: <c>Grads[0]</c> is then the gradient of the slice
+    /// only, and the engine adds it into that region of the input's accumulated gradient. Slicing a sequence step by
+    /// step would otherwise build one full-size zero tensor per step (quadratic in the sequence length).
+    /// </summary>
+    internal (int Dim, int Start, int End, int Step)? GradSlice;
+
     // Engine scratch, valid during one Backward call.
     internal Tensor? PendingGrad;
+    /// <summary>Whether <see cref="PendingGrad"/> was allocated by the engine (so it may be updated in place).</summary>
+    internal bool PendingOwned;
     internal int Dependencies;
     internal int Visit;
 

@@ -164,12 +164,11 @@ public sealed partial class Tensor
         var y = View(shape, strides, _offset + start * _strides[d]);
         if (Engine.ShouldRecord(this))
         {
-            var inShape = _shape;
             Engine.Record(y, "slice", new[] { this }, (g, n) =>
             {
-                var gi = Zeros(inShape, g.DType, g.Device);
-                using (var part = gi.Slice(d, start, end, step)) part.CopyFrom(g);
-                n.Grads[0] = gi;
+                // The engine adds g into the slice's region of the input's gradient (no full-size tensor per slice).
+                n.Grads[0] = g;
+                n.GradSlice = (d, start, end, step);
             });
         }
         return y;
