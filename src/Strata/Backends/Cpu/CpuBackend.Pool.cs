@@ -98,13 +98,13 @@ public sealed unsafe partial class CpuBackend
                 T* a = r0 + 2 * ow * sW;
                 T best = a[0];
                 int arg = 0;
-                // best == best: once the window holds a NaN nothing replaces it; !(v <= best) also takes a NaN v.
+                // Once the window holds a NaN nothing replaces it; !(v <= best) also takes a NaN v.
                 T v = a[sW];
-                if (best == best && !(v <= best)) { best = v; arg = 1; }
+                if (!T.IsNaN(best) && !(v <= best)) { best = v; arg = 1; }
                 v = a[sH];
-                if (best == best && !(v <= best)) { best = v; arg = 2; }
+                if (!T.IsNaN(best) && !(v <= best)) { best = v; arg = 2; }
                 v = a[sH + sW];
-                if (best == best && !(v <= best)) { best = v; arg = 3; }
+                if (!T.IsNaN(best) && !(v <= best)) { best = v; arg = 3; }
                 yr[ow] = best;
                 ir[ow] = i0 + 2 * ow + (arg & 1) + (arg >> 1) * W;
             }
