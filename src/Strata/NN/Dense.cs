@@ -47,6 +47,9 @@ public sealed class Dense : Module
         Create(inputShape[-1]);
     }
 
+    /// <summary>Works per step, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Forward(Tensor x)
     {
         if (Weight is null) throw new InvalidOperationException($"Dense({Units}): not built; call Invoke(x) or pass inputFeatures.");

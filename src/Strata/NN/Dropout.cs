@@ -13,5 +13,8 @@ public sealed class Dropout : Module
 
     public double P { get; }
 
+    /// <summary>Works per step, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Forward(Tensor x) => Functional.Dropout(x, P, IsTraining, _generator);
 }

@@ -7,5 +7,8 @@ public sealed class ELU : Module
 
     public double Alpha { get; }
 
+    /// <summary>Works per step, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Forward(Tensor x) => x.Elu(Alpha);
 }

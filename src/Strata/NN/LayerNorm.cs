@@ -44,6 +44,9 @@ public sealed class LayerNorm : Module
         Create(new[] { inputShape[-1] });
     }
 
+    /// <summary>Works per step, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Forward(Tensor x)
     {
         var ns = _normalizedShape ?? throw new InvalidOperationException($"{Label}: not built; call Invoke(x) or pass normalizedShape.");

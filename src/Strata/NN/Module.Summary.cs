@@ -50,7 +50,7 @@ public abstract partial class Module
 
     /// <summary>
     /// The summary table of an already-run model, with the output shapes of the last forward pass (batch dim shown as None;
-    /// "?" for a layer that did not run through <see cref="Invoke"/>). Throws when the model has never run: then an input
+    /// "?" for a layer that did not run through <see cref="Invoke(Tensor)"/>). Throws when the model has never run: then an input
     /// shape is needed, <see cref="Summary(int[])"/>.
     /// Layers of nested containers follow their container's row, indented. Param # counts parameters and floating-point
     /// buffers (running statistics; Keras counts them as non-trainable weights); integer buffers such as

@@ -4,7 +4,7 @@ namespace Strata.NN;
 
 /// <summary>
 /// Base class of layers and models (PyTorch <c>nn.Module</c> with Keras-style lazy building).
-/// <see cref="Invoke"/> runs <see cref="Build"/> once with the first input's shape, then <see cref="Forward"/>.
+/// <see cref="Invoke(Tensor)"/> runs <see cref="Build"/> once with the first input's shape, then <see cref="Forward(Tensor)"/>.
 /// Sub-modules and parameters are discovered by reflection over fields (declaration order) of type
 /// <see cref="Module"/>, <see cref="Parameter"/> or <c>IEnumerable&lt;Module&gt;</c>, plus explicit registrations.
 /// </summary>
@@ -19,27 +19,34 @@ public abstract partial class Module
 
     public bool IsBuilt => _built;
 
-    /// <summary>The computation; called by <see cref="Invoke"/> after the module is built.</summary>
+    /// <summary>The computation; called by <see cref="Invoke(Tensor)"/> after the module is built.</summary>
     public abstract Tensor Forward(Tensor x);
 
-    /// <summary>Creates shape-dependent state; called once, on the first <see cref="Invoke"/>.</summary>
+    /// <summary>Creates shape-dependent state; called once, on the first <see cref="Invoke(Tensor)"/>.</summary>
     protected virtual void Build(Shape inputShape) { }
 
-    /// <summary>Builds (once) for the input's shape, then runs <see cref="Forward"/>.</summary>
-    public Tensor Invoke(Tensor x)
+    /// <summary>Builds (once) for the input's shape, then runs <see cref="Forward(Tensor)"/>.</summary>
+    public Tensor Invoke(Tensor x) => Invoke(x, null);
+
+    /// <summary>
+    /// Builds (once), then runs <see cref="Forward(Tensor, Tensor?)"/> with a Keras-style mask ([N, T] bool, true
+    /// marks a real step) when one is given, <see cref="Forward(Tensor)"/> otherwise.
+    /// </summary>
+    public Tensor Invoke(Tensor x, Tensor? mask)
     {
+        ArgumentNullException.ThrowIfNull(x);
         if (!_built)
         {
             Build(x.Shape);
             _built = true;
         }
-        var y = Forward(x);
+        var y = mask is null ? Forward(x) : Forward(x, mask);
         // Remembered for Summary(): the shapes of the last real forward pass.
         _lastOutputShape = y.Shape;
         return y;
     }
 
-    /// <summary>Same as <see cref="Invoke"/>.</summary>
+    /// <summary>Same as <see cref="Invoke(Tensor)"/>.</summary>
     public Tensor Call(Tensor x) => Invoke(x);
 
     /// <summary>Marks the module built without calling <see cref="Build"/> (for eagerly-sized layers).</summary>

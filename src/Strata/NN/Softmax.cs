@@ -7,5 +7,8 @@ public sealed class Softmax : Module
 
     public int Dim { get; }
 
+    /// <summary>Works per step, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Forward(Tensor x) => x.Softmax(Dim);
 }

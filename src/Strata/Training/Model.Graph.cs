@@ -30,9 +30,15 @@ public partial class Model
             RegisterModule(graph.LayerName(layer), layer);
         }
         _layerGraph = graph;
-        if (graph.Inputs.Count == 1 && graph.Outputs.Count == 1) SetGraph(x => graph.Run(new[] { x })[0]);
+        if (graph.Inputs.Count == 1 && graph.Outputs.Count == 1)
+            SetGraph((x, mask) =>
+            {
+                var y = graph.Run(new[] { x }, mask is null ? null : new[] { mask }, out var masks)[0];
+                _graphOutputMask = masks[0];
+                return y;
+            });
         else
-            SetGraph(x => throw new InvalidOperationException(
+            SetGraph((x, _) => throw new InvalidOperationException(
                 $"Model: this graph has {graph.Inputs.Count} input(s) and {graph.Outputs.Count} output(s); run it with Call(new[] {{ ... }}), which returns one tensor per output."));
         MarkBuilt();
     }
@@ -55,6 +61,11 @@ public partial class Model
     }
 
     internal LayerGraph? LayerGraph => _layerGraph;
+
+    private Tensor? _graphOutputMask;
+
+    /// <summary>A single-output graph model's output mask from its most recent run; for other models, as <see cref="Module.ComputeMask"/>.</summary>
+    public override Tensor? ComputeMask(Tensor input, Tensor? mask) => _layerGraph is null ? base.ComputeMask(input, mask) : _graphOutputMask;
 
     /// <summary>
     /// The per-sample input shape (no batch dim) the model is built for: the first input seen by a Sequential or

@@ -5,7 +5,7 @@ namespace Strata.NN;
 /// <c>in_proj_weight</c> [3E, E], <c>in_proj_bias</c>, <c>out_proj.weight</c>, <c>out_proj.bias</c>).
 /// softmax(Q·Kᵀ/√d + masks)·V per head, with dropout on the attention weights in training mode. Masks follow PyTorch:
 /// <c>keyPaddingMask</c> [N, S] bool, true where a key is padding; <c>attnMask</c> [L, S] bool, true where a query
-/// may not attend; <c>isCausal</c> builds the upper-triangular mask. <see cref="Module.Forward"/> is self-attention.
+/// may not attend; <c>isCausal</c> builds the upper-triangular mask. <see cref="Module.Forward(Tensor)"/> is self-attention.
 /// </summary>
 public sealed class MultiHeadAttention : Module
 {
@@ -45,6 +45,17 @@ public sealed class MultiHeadAttention : Module
     public Tensor? LastAttentionWeights { get; private set; }
 
     public override Tensor Forward(Tensor x) => Attend(x, x, x);
+
+    /// <summary>Self-attention that ignores the keys a Keras-style mask ([N, L] bool, true = real step) marks as padding; the mask passes on.</summary>
+    public override Tensor Forward(Tensor x, Tensor? mask)
+    {
+        if (mask is null) return Attend(x, x, x);
+        CheckMask(x, mask);
+        return Attend(x, x, x, keyPaddingMask: mask.LogicalNot());
+    }
+
+    /// <summary>The output has one vector per query step, so the mask passes on.</summary>
+    public override bool SupportsMasking => true;
 
     /// <summary>Attention of <paramref name="query"/> [N, L, E] over <paramref name="key"/>/<paramref name="value"/> [N, S, E].</summary>
     public Tensor Attend(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask = null, Tensor? attnMask = null)

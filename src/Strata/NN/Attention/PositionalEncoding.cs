@@ -27,6 +27,9 @@ public sealed class SinusoidalPositionalEncoding : Module
     public int MaxLength { get; }
     public DType DType { get; }
 
+    /// <summary>Adds a per-position vector, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Forward(Tensor x)
     {
         if (x.Shape.Rank != 3 || x.Shape[-1] != DModel || x.Shape[1] > MaxLength)
@@ -50,6 +53,9 @@ public sealed class LearnedPositionalEmbedding : Module
     public int MaxLength { get; }
     public DType DType { get; }
     public Parameter Weight { get; }
+
+    /// <summary>Adds a per-position vector, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
 
     public override Tensor Forward(Tensor x)
     {

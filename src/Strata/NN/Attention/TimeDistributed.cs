@@ -10,6 +10,9 @@ public sealed class TimeDistributed : Module
 
     public Module Layer { get; }
 
+    /// <summary>Works per step, so a Keras-style mask passes through unchanged.</summary>
+    public override bool SupportsMasking => true;
+
     public override Tensor Forward(Tensor x)
     {
         if (x.Shape.Rank < 3) throw new ArgumentException($"TimeDistributed({Layer.GetType().Name}): expects [N, T, ...], got {x.Shape}.");

@@ -5,7 +5,7 @@ namespace Strata.NN;
 /// <c>self_attn</c>, <c>multihead_attn</c>, <c>linear1</c>, <c>linear2</c>, <c>norm1..3</c>): masked self-attention over
 /// the target, attention over the encoder's memory, then the feed-forward block, each with a residual connection;
 /// post-norm by default, pre-norm with <c>normFirst</c>. Self-attention is causal unless <c>causalSelfAttention</c> is off.
-/// It needs two inputs, so call <see cref="Decode"/>; <see cref="Forward"/> says so.
+/// It needs two inputs, so call <see cref="Decode"/>; <see cref="Forward(Tensor)"/> says so.
 /// </summary>
 public sealed class TransformerDecoderLayer : Module
 {

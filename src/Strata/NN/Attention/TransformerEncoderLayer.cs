@@ -42,6 +42,17 @@ public sealed class TransformerEncoderLayer : Module
 
     public override Tensor Forward(Tensor x) => Encode(x);
 
+    /// <summary>Self-attention ignores the keys a Keras-style mask ([N, L] bool, true = real step) marks as padding; the mask passes on.</summary>
+    public override Tensor Forward(Tensor x, Tensor? mask)
+    {
+        if (mask is null) return Encode(x);
+        CheckMask(x, mask);
+        return Encode(x, keyPaddingMask: mask.LogicalNot());
+    }
+
+    /// <summary>The output has one vector per input step, so the mask passes on.</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>The block applied to <paramref name="x"/> [N, L, dModel], with optional masks as in <see cref="MultiHeadAttention.Attend"/>.</summary>
     public Tensor Encode(Tensor x, Tensor? keyPaddingMask = null, Tensor? attnMask = null)
     {

@@ -2,7 +2,7 @@ namespace Strata.NN;
 
 /// <summary>
 /// A layer that takes several input tensors (merge layers: <see cref="Add"/>, <see cref="Concatenate"/>, ...).
-/// Layer graphs call <see cref="Invoke"/> instead of <see cref="Module.Invoke(Tensor)"/> for such layers.
+/// Layer graphs call <see cref="Invoke(IReadOnlyList{Tensor})"/> instead of <see cref="Module.Invoke(Tensor)"/> for such layers.
 /// </summary>
 public interface IMultiInput
 {

@@ -134,7 +134,13 @@ internal sealed class LayerGraph
     }
 
     /// <summary>Runs the graph on real tensors (batch first), checking them against the inputs' declared shapes and dtypes.</summary>
-    public Tensor[] Run(IReadOnlyList<Tensor> inputs)
+    public Tensor[] Run(IReadOnlyList<Tensor> inputs) => Run(inputs, null, out _);
+
+    /// <summary>
+    /// Runs the graph, carrying Keras-style masks along the edges: each layer gets the mask of the tensor it reads and
+    /// reports the mask of its output; a merge layer's output mask is the logical AND of its inputs' masks.
+    /// </summary>
+    public Tensor[] Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? inputMasks, out Tensor?[] outputMasks)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count != Inputs.Count)
@@ -146,13 +152,38 @@ internal sealed class LayerGraph
             CheckInput(i, x);
             values[i] = x;
         }
+        var masks = new Tensor?[SlotCount];
+        if (inputMasks is not null)
+        {
+            if (inputMasks.Count != inputs.Count)
+                throw new ArgumentException($"Model: got {inputMasks.Count} input mask(s) for {inputs.Count} input(s).");
+            for (int i = 0; i < inputMasks.Count; i++) masks[i] = inputMasks[i];
+        }
         foreach (var node in Nodes)
         {
-            values[node.OutputSlot] = node.Layer is IMultiInput multi
-                ? multi.Invoke(node.InputSlots.Select(s => values[s]).ToArray())
-                : node.Layer.Invoke(values[node.InputSlots[0]]);
+            if (node.Layer is IMultiInput multi)
+            {
+                values[node.OutputSlot] = multi.Invoke(node.InputSlots.Select(s => values[s]).ToArray());
+                masks[node.OutputSlot] = MergeMasks(node.InputSlots.Select(s => masks[s]));
+            }
+            else
+            {
+                var x = values[node.InputSlots[0]];
+                var mask = masks[node.InputSlots[0]];
+                values[node.OutputSlot] = node.Layer.Invoke(x, mask);
+                masks[node.OutputSlot] = node.Layer.ComputeMask(x, mask);
+            }
         }
+        outputMasks = Outputs.Select(o => masks[_slots[o]]).ToArray();
         return Outputs.Select(o => values[_slots[o]]).ToArray();
+    }
+
+    private static Tensor? MergeMasks(IEnumerable<Tensor?> masks)
+    {
+        Tensor? merged = null;
+        foreach (var m in masks)
+            if (m is not null) merged = merged is null ? m : merged.LogicalAnd(m);
+        return merged;
     }
 
     private void CheckInput(int i, Tensor x)

@@ -12,7 +12,7 @@ public sealed record RecurrentOutput(Tensor Output, Tensor Hidden, Tensor? Cell)
 /// names and layouts (<c>weight_ih_l0</c> [G·H, I], <c>weight_hh_l0</c> [G·H, H], <c>bias_ih_l0</c>, <c>bias_hh_l0</c>,
 /// <c>_reverse</c> for the backward direction), so weights load from and into <c>torch.nn.LSTM</c> and friends.
 /// The input projection of all time steps is one matrix product per layer and direction; the recurrence then runs
-/// step by step on the autograd tape. <see cref="Module.Forward"/> returns the whole sequence when
+/// step by step on the autograd tape. <see cref="Module.Forward(Tensor)"/> returns the whole sequence when
 /// <see cref="ReturnSequences"/> is set, otherwise the last hidden state (both directions concatenated, as Keras).
 /// </summary>
 public abstract class RecurrentLayer : Module
@@ -83,9 +83,15 @@ public abstract class RecurrentLayer : Module
         Create(inputShape[-1]);
     }
 
-    public override Tensor Forward(Tensor x)
+    public override Tensor Forward(Tensor x) => Forward(x, null);
+
+    /// <summary>
+    /// Runs with a Keras-style mask ([N, T] bool, true = real step): masked steps leave the state unchanged and
+    /// output zeros, so right-padded batches give each sequence's own final state (see <see cref="Run"/>).
+    /// </summary>
+    public override Tensor Forward(Tensor x, Tensor? mask)
     {
-        var r = Run(x);
+        var r = Run(x, mask: mask);
         if (ReturnSequences) return r.Output;
         // Keras: the last state of each direction (the backward one finished at t = 0), concatenated.
         int top = (NumLayers - 1) * Directions;
@@ -97,9 +103,12 @@ public abstract class RecurrentLayer : Module
     /// <paramref name="lengths"/> ([N] int, each in 1..T) gives each sequence's true length in a padded batch, with the
     /// semantics of PyTorch's packed sequences: steps past a sequence's end leave its state unchanged and output zeros,
     /// the final state is the one at its last real step, and the backward direction starts at that step.
+    /// <paramref name="mask"/> ([N, T] bool, true = real step; [T, N] when not batch-first) generalises this to any
+    /// pattern (e.g. left padding, Keras masks): every masked step carries the state over unchanged and outputs zeros.
     /// </summary>
-    public RecurrentOutput Run(Tensor x, Tensor? h0 = null, Tensor? c0 = null, Tensor? lengths = null)
+    public RecurrentOutput Run(Tensor x, Tensor? h0 = null, Tensor? c0 = null, Tensor? lengths = null, Tensor? mask = null)
     {
+        if (lengths is not null && mask is not null) throw new ArgumentException($"{GetType().Name}: pass lengths or mask, not both.");
         if (InputSize is null)
         {
             Build(x.Shape);
@@ -114,7 +123,7 @@ public abstract class RecurrentLayer : Module
         if (c0 is not null && !HasCell) throw new ArgumentException($"{GetType().Name}: has no cell state; c0 is only for LSTM.");
         CheckState(c0, "c0", n);
 
-        Tensor[]? stepMask = lengths is null ? null : StepMasks(lengths, n, steps);
+        Tensor[]? stepMask = lengths is not null ? StepMasks(lengths, n, steps) : mask is not null ? StepMasks(mask, x, n, steps) : null;
         var finalH = new Tensor[NumLayers * Directions];
         var finalC = HasCell ? new Tensor[NumLayers * Directions] : null;
         var layerInput = seq;
@@ -184,6 +193,18 @@ public abstract class RecurrentLayer : Module
         return masks;
     }
 
+    /// <summary>Per step t, a [N, 1] float mask from a [N, T] bool mask (time-major input: [T, N]).</summary>
+    private Tensor[] StepMasks(Tensor mask, Tensor x, int n, int steps)
+    {
+        var m = BatchFirst ? mask : mask.Transpose(0, 1);
+        if (m.DType != DType.Bool || m.Shape.Rank != 2 || m.Shape[0] != n || m.Shape[1] != steps)
+            throw new ArgumentException($"{GetType().Name}: the mask must be bool {(BatchFirst ? $"[N={n}, T={steps}]" : $"[T={steps}, N={n}]")} (true = real step), got {mask.DType} {mask.Shape} for input {x.Shape}.");
+        var f = m.To(DType);
+        var masks = new Tensor[steps];
+        for (int t = 0; t < steps; t++) masks[t] = f.Narrow(1, t, 1);
+        return masks;
+    }
+
     private void CheckState(Tensor? s, string name, int n)
     {
         if (s is null) return;
@@ -191,6 +212,9 @@ public abstract class RecurrentLayer : Module
         if (!s.Shape.ToArray().SequenceEqual(expected))
             throw new ArgumentException($"{GetType().Name}: {name} must have shape [{string.Join(", ", expected)}] (layers·directions, batch, units), got {s.Shape}.");
     }
+
+    /// <summary>The output keeps the time axis (and so the mask) only with <see cref="ReturnSequences"/>.</summary>
+    public override Tensor? ComputeMask(Tensor input, Tensor? mask) => ReturnSequences ? mask : null;
 
     public override string ToString() =>
         $"{GetType().Name}(input={InputSize?.ToString() ?? "?"}, units={Units}, layers={NumLayers}, bidirectional={Bidirectional}, returnSequences={ReturnSequences})";
