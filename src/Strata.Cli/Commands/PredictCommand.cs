@@ -8,36 +8,37 @@ using Strata.Training;
 
 namespace Strata.Cli.Commands;
 
-/// <summary>`strata predict`: class predictions for images in an IDX, CSV or PNG file.</summary>
+/// <summary>`strata predict`: class predictions for images in an IDX, CSV or PNG file, or for texts (text models).</summary>
 internal static class PredictCommand
 {
     public static Command Create()
     {
         var model = CommonOptions.RequiredPath("--model", "a model file written by `strata train` or Model.Save", "PATH");
-        var input = CommonOptions.RequiredPath("--input", "images to classify: an IDX image file (.gz or not), a CSV of pixel rows (0-255; a 'label' column is ignored), or a PNG image", "FILE");
+        var input = CommonOptions.RequiredPath("--input", "images to classify: an IDX image file (.gz or not), a CSV of pixel rows (0-255; a 'label' column is ignored), or a PNG image; for a text model: a CSV/TSV file with a text column, or a plain text file with one text per line", "FILE");
+        var textColumn = new TextOptions().TextColumn;
         var output = new Option<string?>("--output") { Description = "write the predictions CSV here instead of the terminal", HelpName = "FILE" };
         var batchSize = CommonOptions.BatchSize(256);
-        var command = new Command("predict", "Predict the class of each image in a file; prints CSV: index,class,name,probability.")
+        var command = new Command("predict", "Predict the class of each image or text in a file; prints CSV: index,class,name,probability.")
         {
-            model, input, output, batchSize,
+            model, input, output, batchSize, textColumn,
         };
-        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(input)!, r.GetValue(output), r.GetValue(batchSize)));
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(input)!, r.GetValue(output), r.GetValue(batchSize), r.GetValue(textColumn)!));
         return command;
     }
 
-    private static int Run(string modelPath, string inputPath, string? outputPath, int batchSize)
+    private static int Run(string modelPath, string inputPath, string? outputPath, int batchSize, string textColumn)
     {
         var model = ModelFiles.Load(modelPath);
         if (!File.Exists(inputPath)) throw new CliException($"{inputPath}: input file not found.");
         var sample = model.InputSampleShape ?? throw new CliException($"{modelPath}: the model does not record its input shape.");
         using var scope = Tensor.Scope();
-        var x = ReadInput(inputPath, sample);
+        var x = model.Tokenizer is { } tokenizer ? ReadTexts(inputPath, tokenizer, sample, textColumn) : ReadInput(inputPath, sample);
         var outputs = model.Predict(x, batchSize);
         if (outputs.Shape.Rank != 2) throw new CliException($"{modelPath}: expected one score vector per sample, got outputs of shape {outputs.Shape}.");
         if (!SeedModels.OutputsProbabilities(model)) outputs = outputs.Softmax(-1);
         int n = outputs.Shape[0], c = outputs.Shape[1];
         var p = outputs.To(DType.Float64).ToArray<double>();
-        var names = c == FashionMnist.ClassNames.Count ? FashionMnist.ClassNames : null;
+        var names = model.ClassNames is { } known && known.Count == c ? known : c == FashionMnist.ClassNames.Count ? FashionMnist.ClassNames : null;
         var csv = new StringBuilder("index,class,name,probability\n");
         for (int i = 0; i < n; i++)
         {
@@ -64,6 +65,23 @@ internal static class PredictCommand
         var raw = Idx.Read(path, DType.Float32);
         if (raw.Shape.Rank < 2) throw new CliException($"{path}: an IDX file of {raw.Shape.Rank} dimension(s) holds labels, not images.");
         return Reshape(path, raw / 255.0, raw.Shape[0], sample);
+    }
+
+    /// <summary>Token ids [N, maxLength] of the texts in a CSV/TSV column or in the lines of a plain text file.</summary>
+    private static Tensor ReadTexts(string path, Data.Text.Tokenizer tokenizer, int[] sample, string textColumn)
+    {
+        if (sample is not [int maxLength]) throw new CliException($"{path}: the text model takes samples of shape [{string.Join(", ", sample)}], not [length].");
+        string[] texts;
+        if (TextData.IsTextFile(path))
+        {
+            var table = TextData.Read(path);
+            int col = table.Columns.ToList().FindIndex(c => c.Equals(textColumn, StringComparison.OrdinalIgnoreCase));
+            if (col < 0) throw new CliException($"{path}: no column '{textColumn}' (--text-column); the columns are {string.Join(", ", table.Columns)}.");
+            texts = Enumerable.Range(0, table.RowCount).Select(r => table[r][col]).ToArray();
+        }
+        else texts = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
+        if (texts.Length == 0) throw new CliException($"{path}: no texts to classify.");
+        return TextData.Encode(tokenizer, texts, maxLength);
     }
 
     private static Tensor FromPng(string path, int[] sample)

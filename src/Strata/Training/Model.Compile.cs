@@ -80,12 +80,16 @@ public partial class Model
     /// Builds every lazy layer by running one zero sample of shape <paramref name="sampleShape"/> (no batch dim)
     /// through the model without recording a graph (Keras <c>model.build</c>).
     /// </summary>
-    public Model Build(params int[] sampleShape)
+    public Model Build(params int[] sampleShape) => Build(sampleShape, DType.Float32);
+
+    /// <summary>As <see cref="Build(int[])"/> with an input of dtype <paramref name="inputDType"/> (e.g. int64 token ids for a model that starts with an Embedding).</summary>
+    public Model Build(int[] sampleShape, DType inputDType)
     {
+        ArgumentNullException.ThrowIfNull(sampleShape);
         var shape = new int[sampleShape.Length + 1];
         shape[0] = 1;
         sampleShape.CopyTo(shape, 1);
-        BuildFor(shape, DType.Float32);
+        BuildFor(shape, inputDType);
         return this;
     }
 

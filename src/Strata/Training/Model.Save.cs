@@ -15,13 +15,16 @@ public partial class Model
         public const string Epoch = "strata.epoch";
         public const string GeneratorSeed = "strata.generator.seed";
         public const string GeneratorOffset = "strata.generator.offset";
+        public const string Tokenizer = "strata.tokenizer";
+        public const string ClassNames = "strata.class_names";
     }
 
     private Serialization.Checkpoint? _pendingOptimizerState;
 
     /// <summary>
     /// Saves the whole model in one safetensors file (Keras <c>model.save</c>): the weights under their PyTorch names
-    /// (so any safetensors reader loads them), the architecture as JSON and the epoch in the metadata, and, when
+    /// (so any safetensors reader loads them), the architecture as JSON, the epoch, and the <see cref="Tokenizer"/> and
+    /// <see cref="ClassNames"/> when set in the metadata, and, when
     /// <paramref name="includeOptimizer"/> is set and the model has an optimizer, its state under "optimizer.*"
     /// together with the default generator's state, so <c>Fit(initialEpoch: model.Epoch)</c> after <see cref="Load"/>
     /// continues exactly where this run stopped. The write is atomic.
@@ -38,6 +41,7 @@ public partial class Model
             [FileKeys.GeneratorSeed] = Generator.Default.Seed.ToString(CultureInfo.InvariantCulture),
             [FileKeys.GeneratorOffset] = Generator.Default.Offset.ToString(CultureInfo.InvariantCulture),
         };
+        WriteVocabulary(metadata);
         CheckpointFile.Save(path, StateDict(), includeOptimizer ? Optimizer : null, metadata);
     }
 
@@ -64,6 +68,7 @@ public partial class Model
             if (!model.IsBuilt)
                 throw new InvalidDataException($"{path}: the architecture does not record the input shape, so its lazy layers cannot be built before loading weights.");
             checkpoint.RestoreModel(model);
+            model.ReadVocabulary(md, path);
             if (md.TryGetValue(FileKeys.Epoch, out var e) && int.TryParse(e, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch) && epoch >= 0)
                 model.Epoch = epoch;
             if (restoreRandomState && md.TryGetValue(FileKeys.GeneratorSeed, out var s) && md.TryGetValue(FileKeys.GeneratorOffset, out var o))

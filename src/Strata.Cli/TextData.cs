@@ -1,0 +1,93 @@
+using System.Globalization;
+using Strata.Data;
+using Strata.Data.Tabular;
+using Strata.Data.Text;
+using Strata.NN;
+using Strata.Training;
+
+namespace Strata.Cli;
+
+/// <summary>
+/// Labelled text for `strata train`/`evaluate`: a CSV (or TSV) file with a text column and a label column, turned
+/// into padded int64 id sequences [N, maxLength] (padding id 0 at the end, long texts cut at the end) and class ids.
+/// </summary>
+internal static class TextData
+{
+    public static bool IsTextFile(string path) =>
+        File.Exists(path) && (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase));
+
+    public static CsvTable Read(string path)
+    {
+        try { return CsvReader.Read(path, path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ','); }
+        catch (InvalidDataException e) { throw new CliException(e.Message); }
+    }
+
+    /// <summary>The text and label columns' values, with errors that name the file and the columns it has.</summary>
+    public static (string[] Texts, string[] Labels) Columns(CsvTable table, string textColumn, string labelColumn)
+    {
+        int Find(string name, string option)
+        {
+            int i = table.Columns.ToList().FindIndex(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (i < 0) throw new CliException($"{table.Source}: no column '{name}' ({option}); the columns are {string.Join(", ", table.Columns)}.");
+            return i;
+        }
+        int t = Find(textColumn, "--text-column"), l = Find(labelColumn, "--label-column");
+        var texts = new string[table.RowCount];
+        var labels = new string[table.RowCount];
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            texts[r] = table[r][t];
+            labels[r] = table[r][l].Trim();
+            if (labels[r].Length == 0) throw new CliException($"{table.Source}: line {table.LineOf(r)} has an empty label.");
+        }
+        if (texts.Length == 0) throw new CliException($"{table.Source}: no rows.");
+        return (texts, labels);
+    }
+
+    /// <summary>Distinct labels in order: numerically when all are integers, otherwise ordinal.</summary>
+    public static string[] ClassNames(IEnumerable<string> labels)
+    {
+        var distinct = labels.Distinct(StringComparer.Ordinal).ToArray();
+        bool numeric = distinct.All(v => long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out _));
+        return numeric
+            ? distinct.OrderBy(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray()
+            : distinct.OrderBy(v => v, StringComparer.Ordinal).ToArray();
+    }
+
+    public static Tensor ClassIds(string source, IReadOnlyList<string> labels, IReadOnlyList<string> classNames)
+    {
+        var index = classNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => (long)p.i, StringComparer.Ordinal);
+        var ids = new long[labels.Count];
+        for (int i = 0; i < ids.Length; i++)
+            ids[i] = index.TryGetValue(labels[i], out var k)
+                ? k
+                : throw new CliException($"{source}: label '{labels[i]}' is not one of the model's classes ({string.Join(", ", classNames)}).");
+        return Tensor.FromArray(ids, ids.Length);
+    }
+
+    /// <summary>Token ids of each text, padded at the end with 0 and cut at the end to <paramref name="maxLength"/>.</summary>
+    public static Tensor Encode(Tokenizer tokenizer, IEnumerable<string> texts, int maxLength) =>
+        Sequences.Pad(texts.Select(tokenizer.Encode).ToList(), maxLength, PadSide.Post, PadSide.Post);
+
+    /// <summary>Fits a tokenizer of the given kind on the training texts, with at most <paramref name="vocabSize"/> ids.</summary>
+    public static Tokenizer FitTokenizer(string kind, IReadOnlyList<string> texts, int vocabSize) => kind switch
+    {
+        "word" => WordTokenizer.Fit(texts, vocabSize),
+        "char" => CharTokenizer.Fit(texts, vocabSize),
+        "bpe" => BpeTokenizer.Train(texts, vocabSize),
+        _ => throw new CliException($"--tokenizer must be word, char or bpe, got '{kind}'."),
+    };
+
+    /// <summary>The first Embedding in the model (depth-first), whose row count bounds the vocabulary.</summary>
+    public static Embedding? FirstEmbedding(Module m)
+    {
+        if (m is Embedding e) return e;
+        foreach (var c in m.Children())
+            if (FirstEmbedding(c) is { } found) return found;
+        return null;
+    }
+
+    /// <summary>A dataset of padded ids and class ids.</summary>
+    public static TensorDataset Dataset(Tokenizer tokenizer, IReadOnlyList<string> texts, Tensor classIds, int maxLength) =>
+        new(Encode(tokenizer, texts, maxLength), classIds);
+}
