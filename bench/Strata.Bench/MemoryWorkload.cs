@@ -60,8 +60,10 @@ public sealed class MemoryWorkload : IBenchmark
     /// <summary>The child's body: train the seed CNN for one slice in one framework, then print the peak RSS.</summary>
     public static int Child(string framework, int threads, string dataDirectory)
     {
-        Strata.Backends.Cpu.CpuThreadPool.Threads = threads;
-        torch.set_num_threads(threads);
+        // Only the libtorch child may touch torch: loading libtorch alone maps and touches tens of MB, which must
+        // not count against Strata.
+        if (framework == "strata") Strata.Backends.Cpu.CpuThreadPool.Threads = threads;
+        else torch.set_num_threads(threads);
         var train = new TrainWorkloads.Train("cnn", dataDirectory, SeedModels.StrataCnn, SeedModels.TorchCnn);
         switch (framework)
         {

@@ -1,10 +1,9 @@
-using Strata.Data.Readers;
 
 namespace Strata.Bench;
 
 /// <summary>
 /// The Fashion-MNIST training set shared by the training workloads: the full set if installed, else the repository's
-/// sample; images float32/255 [N, 1, 28, 28], int64 labels, and the timed slice (the first <see cref="SliceSize"/>
+/// sample; images as bytes (converted to float32/255 per batch, as torchvision does), int64 labels, and the timed slice (the first <see cref="SliceSize"/>
 /// positions of a SplitMix64 Fisher-Yates permutation that bench/peers/pytorch_bench.py reproduces bit for bit).
 /// </summary>
 public sealed class TrainData : IDisposable
@@ -16,15 +15,35 @@ public sealed class TrainData : IDisposable
 
     private static TrainData? _shared;
 
-    private TrainData(Tensor x, Tensor y)
+    private readonly float[] _batch;
+    private readonly int[] _batchShape;
+
+    private TrainData(byte[] images, int[] dims, Tensor y)
     {
-        X = x;
+        Images = images;
+        SampleSize = dims[1] * dims[2];
         Y = y;
-        Slice = Permutation(x.Size(0), Seed).Take(Math.Min(SliceSize, x.Size(0))).Select(i => (long)i).ToArray();
+        Slice = Permutation(dims[0], Seed).Take(Math.Min(SliceSize, dims[0])).Select(i => (long)i).ToArray();
+        _batch = new float[BatchSize * SampleSize];
+        _batchShape = new[] { BatchSize, 1, dims[1], dims[2] };
     }
 
-    /// <summary>Images as a Strata tensor.</summary>
-    public Tensor X { get; }
+    /// <summary>Images as bytes [N·28·28] (kept as uint8 as torchvision does; <see cref="Batch"/> converts).</summary>
+    public byte[] Images { get; }
+
+    public int SampleSize { get; }
+
+    /// <summary>The images at <paramref name="idx"/> as a float32/255 tensor [B, 1, 28, 28] in the current scope (no managed allocation).</summary>
+    public Tensor Batch(ReadOnlySpan<long> idx)
+    {
+        for (int b = 0; b < idx.Length; b++)
+        {
+            var src = Images.AsSpan(checked((int)idx[b] * SampleSize), SampleSize);
+            var dst = _batch.AsSpan(b * SampleSize, SampleSize);
+            for (int i = 0; i < src.Length; i++) dst[i] = src[i] / 255f;
+        }
+        return Tensor.FromSpan<float>(_batch.AsSpan(0, idx.Length * SampleSize), _batchShape);
+    }
 
     /// <summary>Labels as a Strata tensor.</summary>
     public Tensor Y { get; }
@@ -59,10 +78,13 @@ public sealed class TrainData : IDisposable
     public static TrainData Shared(string directory)
     {
         if (_shared != null) return _shared;
-        var sets = FashionMnist.Load(directory);
-        sets.Test.Dispose();
-        // The dataset's tensors stay alive as long as the bench; the dataset wrapper itself is not disposed.
-        return _shared = new TrainData(sets.Train.X, sets.Train.Y);
+        var (images, idims) = IdxBytes.Read(directory, "train-images-idx3-ubyte");
+        var (labels, ldims) = IdxBytes.Read(directory, "train-labels-idx1-ubyte");
+        if (idims.Length != 3 || ldims.Length != 1 || idims[0] != ldims[0])
+            throw new InvalidDataException($"Strata.Bench: Fashion-MNIST in {directory}: image dims [{string.Join(", ", idims)}] do not match label dims [{string.Join(", ", ldims)}].");
+        var y = Tensor.FromArray(labels.Select(v => (long)v).ToArray(), labels.Length);
+        TensorScope.Current?.Keep(y);
+        return _shared = new TrainData(images, idims, y);
     }
 
     /// <summary>Fisher-Yates over 0..n-1 driven by SplitMix64 (portable, so the Python peer visits the same samples).</summary>
@@ -83,9 +105,5 @@ public sealed class TrainData : IDisposable
         return perm;
     }
 
-    public void Dispose()
-    {
-        X.Dispose();
-        Y.Dispose();
-    }
+    public void Dispose() => Y.Dispose();
 }

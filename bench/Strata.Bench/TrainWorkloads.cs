@@ -31,6 +31,7 @@ public sealed class TrainWorkloads : IWorkloadFamily
         private Sequential? _model;
         private Adam? _adam;
         private Tensor[]? _batches;
+        private ReadOnlyMemory<long>[]? _batchIndices;
         private torch.nn.Module<torch.Tensor, torch.Tensor>? _tmodel;
         private torch.optim.Optimizer? _tadam;
         private TorchTrainData? _tdata;
@@ -69,6 +70,7 @@ public sealed class TrainWorkloads : IWorkloadFamily
             _batches = new Tensor[_data.Batches];
             for (int b = 0; b < _batches.Length; b++)
                 _batches[b] = Tensor.FromArray(_data.Slice.AsSpan(b * TrainData.BatchSize, TrainData.BatchSize).ToArray(), TrainData.BatchSize);
+            _batchIndices = Enumerable.Range(0, _data.Batches).Select(b => (ReadOnlyMemory<long>)_data.Slice.AsMemory(b * TrainData.BatchSize, TrainData.BatchSize)).ToArray();
         }
 
         /// <summary>libtorch side only, with its own copy of the data (the memory child: no Strata tensors).</summary>
@@ -82,10 +84,11 @@ public sealed class TrainWorkloads : IWorkloadFamily
 
         public void RunStrata()
         {
-            foreach (var idx in _batches!)
+            for (int b = 0; b < _batches!.Length; b++)
             {
                 using var scope = Tensor.Scope();
-                var x = _data!.X.IndexSelect(0, idx);
+                var idx = _batches[b];
+                var x = _data!.Batch(_batchIndices![b].Span);
                 var y = _data.Y.IndexSelect(0, idx);
                 _adam!.ZeroGrad();
                 var loss = Functional.CrossEntropy(_model!.Invoke(x), y);
@@ -101,7 +104,7 @@ public sealed class TrainWorkloads : IWorkloadFamily
             {
                 using var scope = torch.NewDisposeScope();
                 var idx = _tdata.Slice.narrow(0, b * TrainData.BatchSize, TrainData.BatchSize);
-                var x = _tdata.X.index_select(0, idx);
+                var x = _tdata.Batch(idx);
                 var y = _tdata.Y.index_select(0, idx);
                 _tadam!.zero_grad();
                 var loss = torch.nn.functional.cross_entropy(_tmodel!.call(x), y);

@@ -71,16 +71,21 @@ _data = {}
 
 
 def train_data(directory):
-    """Training set as float32/255 [N, 1, 28, 28] and int64 labels, plus the shuffled slice's indices."""
+    """Training set as uint8 [N, 1, 28, 28] (as torchvision keeps it; batch() converts) and int64 labels, plus the shuffled slice's indices."""
     if "x" not in _data:
         x = read_idx(directory, "train-images-idx3-ubyte")
         y = read_idx(directory, "train-labels-idx1-ubyte")
-        _data["x"] = torch.from_numpy(x.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
+        _data["x"] = torch.from_numpy(x.copy()).reshape(-1, 1, 28, 28)
         _data["y"] = torch.from_numpy(y.astype(np.int64))
         n = _data["x"].shape[0]
         perm = splitmix64_permutation(n, SEED)[:min(SLICE, n)]
         _data["idx"] = torch.tensor(perm, dtype=torch.int64)
     return _data["x"], _data["y"], _data["idx"]
+
+
+def batch(x, b):
+    """The images at indices b as float32/255, converted per batch (all three frameworks store the bytes)."""
+    return x.index_select(0, b).to(torch.float32).div_(255.0)
 
 
 def mlp():
@@ -126,7 +131,7 @@ class Train(Workload):
     def run(self):
         for s in range(0, self.idx.numel() - BATCH + 1, BATCH):
             b = self.idx[s:s + BATCH]
-            xb = self.x.index_select(0, b)
+            xb = batch(self.x, b)
             yb = self.y.index_select(0, b)
             self.opt.zero_grad()
             loss = F.cross_entropy(self.model(xb), yb)
@@ -303,7 +308,7 @@ def check_train(threads, data_dir):
     for s in range(0, t.idx.numel() - BATCH + 1, BATCH):
         b = t.idx[s:s + BATCH]
         t.opt.zero_grad()
-        loss = F.cross_entropy(t.model(t.x.index_select(0, b)), t.y.index_select(0, b))
+        loss = F.cross_entropy(t.model(batch(t.x, b)), t.y.index_select(0, b))
         loss.backward()
         t.opt.step()
         losses.append(loss.item())
