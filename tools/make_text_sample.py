@@ -4,7 +4,7 @@
 Source: Debian's `fortunes` package (fortune-mod 1.99.1, /usr/share/games/fortunes/), BSD licence (see
 data/text/LICENSE.md). Six category files are copied whole: computers, science, politics, love, food, sports.
 Each fortune is cleaned of terminal overstriking (char + backspace, used for bold/underline), tabs are expanded to
-spaces, trailing blanks are cut, and non-ASCII characters are dropped; fortunes that end up empty are skipped. The
+spaces, trailing blanks are cut, and non-ASCII and control characters (bells, stray backspaces) are dropped; fortunes that end up empty are skipped. The
 output keeps the fortune format (entries separated by lines holding a single '%') and the original order, written
 atomically with '\n' line ends, so reruns give identical bytes.
 
@@ -22,7 +22,9 @@ OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file_
 def clean(entry):
     entry = re.sub(r".\x08", "", entry)  # overstriking: "_\bX" or "X\bX" prints X
     entry = entry.encode("ascii", "ignore").decode("ascii")
-    lines = [line.expandtabs(8).rstrip() for line in entry.split("\n")]
+    entry = entry.expandtabs(8)
+    entry = re.sub(r"[^\n\x20-\x7e]", "", entry)  # other control characters (bells, stray backspaces)
+    lines = [line.rstrip() for line in entry.split("\n")]
     text = "\n".join(lines).strip("\n")
     return text if text.strip() else None
 
