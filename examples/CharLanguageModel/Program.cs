@@ -25,7 +25,7 @@ Console.WriteLine($"unigram baseline: {unigramBpc:F3} bits/char on validation");
 
 const int seqLen = 64, batch = 32, embed = 32;
 int hidden = int.Parse(Option("--hidden") ?? "256", CultureInfo.InvariantCulture);
-int steps = int.Parse(Option("--steps") ?? (quick ? "700" : "3000"), CultureInfo.InvariantCulture);
+int steps = int.Parse(Option("--steps") ?? (quick ? "600" : "3000"), CultureInfo.InvariantCulture);
 double lr = double.Parse(Option("--lr") ?? "3e-3", CultureInfo.InvariantCulture);
 var gen = new Generator(1234);
 Generator.ManualSeed(1234);
