@@ -58,7 +58,7 @@ public partial class Model
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), $"Fit: initialEpoch must be in [0, epochs={epochs}], got {initialEpoch}.");
         if (train.Dataset.Count == 0) throw new ArgumentException("Fit: the training data is empty.");
 
-        if (!IsBuilt) BuildFor(BatchShape(train.Dataset), DType.Float32);
+        if (!IsBuilt) BuildFor(BatchShape(train.Dataset), train.Dataset.SampleDType);
         var optimizer = EnsureOptimizer();
 
         var history = new History();
@@ -149,7 +149,7 @@ public partial class Model
     {
         RequireCompiled(nameof(Evaluate));
         ArgumentNullException.ThrowIfNull(data);
-        if (!IsBuilt) BuildFor(BatchShape(data), DType.Float32);
+        if (!IsBuilt) BuildFor(BatchShape(data), data.SampleDType);
         return EvaluateCore(data, batchSize);
     }
 
