@@ -8,13 +8,81 @@ using Strata.Training;
 namespace Strata.Cli;
 
 /// <summary>
-/// Labelled text for `strata train`/`evaluate`: a CSV (or TSV) file with a text column and a label column, turned
-/// into padded int64 id sequences [N, maxLength] (padding id 0 at the end, long texts cut at the end) and class ids.
+/// Labelled text for `strata train`/`evaluate`: a CSV (or TSV) file with a text column and a label column, or a
+/// folder with one <c>CLASS.txt</c> file per class (entries separated by lines holding only <c>%</c>, as in fortune
+/// files, else one text per line); turned into padded int64 id sequences [N, maxLength] (padding id 0 at the end,
+/// long texts cut at the end) and class ids.
 /// </summary>
 internal static class TextData
 {
     public static bool IsTextFile(string path) =>
         File.Exists(path) && (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A folder of per-class .txt files (and no IDX files, which would make it image data).</summary>
+    public static bool IsClassFolder(string path) =>
+        Directory.Exists(path) && Directory.EnumerateFiles(path, "*.txt").Any()
+        && !Directory.EnumerateFiles(path, "*-idx*").Any();
+
+    public static bool IsText(string path) => IsTextFile(path) || IsClassFolder(path);
+
+    /// <summary>Texts and labels of a CSV/TSV file or a per-class folder.</summary>
+    public static (string[] Texts, string[] Labels) ReadLabelled(string path, string textColumn, string labelColumn) =>
+        IsTextFile(path) ? Columns(Read(path), textColumn, labelColumn) : ReadClassFolder(path);
+
+    /// <summary>One class per <c>CLASS.txt</c> file, in file-name order.</summary>
+    public static (string[] Texts, string[] Labels) ReadClassFolder(string dir)
+    {
+        var texts = new List<string>();
+        var labels = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(dir, "*.txt").Order(StringComparer.Ordinal))
+        {
+            var lines = File.ReadAllLines(file);
+            var entries = lines.Any(l => l.TrimEnd() == "%") ? Entries(lines) : lines.Select(l => l.Trim());
+            int before = texts.Count;
+            foreach (var e in entries.Where(e => e.Length > 0))
+            {
+                texts.Add(e);
+                labels.Add(Path.GetFileNameWithoutExtension(file));
+            }
+            if (texts.Count == before) throw new CliException($"{file}: no texts in this class file.");
+        }
+        return (texts.ToArray(), labels.ToArray());
+    }
+
+    /// <summary>The entries of a fortune-format file: the text between lines that hold only <c>%</c>.</summary>
+    private static IEnumerable<string> Entries(string[] lines)
+    {
+        var entry = new System.Text.StringBuilder();
+        foreach (var line in lines.Append("%"))
+        {
+            if (line.TrimEnd() == "%")
+            {
+                yield return entry.ToString().Trim();
+                entry.Clear();
+            }
+            else entry.Append(line).Append('\n');
+        }
+    }
+
+    /// <summary>Indices of a train/test split that keeps each class's share (the test part of each class rounded up).</summary>
+    public static (int[] Train, int[] Test) StratifiedSplit(IReadOnlyList<string> labels, double testFraction, int seed)
+    {
+        var rng = new Random(seed);
+        var train = new List<int>();
+        var test = new List<int>();
+        foreach (var group in Enumerable.Range(0, labels.Count).GroupBy(i => labels[i], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var idx = group.ToArray();
+            rng.Shuffle(idx);
+            int nTest = (int)Math.Ceiling(testFraction * idx.Length - 1e-9);
+            if (nTest >= idx.Length) throw new CliException($"class '{group.Key}' has {idx.Length} text(s); holding out {testFraction:P0} for testing leaves none to train on.");
+            test.AddRange(idx[..nTest]);
+            train.AddRange(idx[nTest..]);
+        }
+        train.Sort();
+        test.Sort();
+        return (train.ToArray(), test.ToArray());
+    }
 
     public static CsvTable Read(string path)
     {

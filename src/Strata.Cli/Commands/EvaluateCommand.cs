@@ -14,7 +14,7 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var model = CommonOptions.RequiredPath("--model", "a model file written by `strata train` or Model.Save", "PATH");
-        var data = CommonOptions.Data("folder of IDX files named as MNIST's, whose t10k-* files are the test set (default: the bundled Fashion-MNIST sample); for a text model, a CSV/TSV file of labelled text, all of it the test set");
+        var data = CommonOptions.Data("folder of IDX files named as MNIST's, whose t10k-* files are the test set (default: the bundled Fashion-MNIST sample); for a text model, labelled text (a CSV/TSV file or a folder of CLASS.txt files), all of it the test set");
         var text = new TextOptions();
         var batchSize = CommonOptions.BatchSize(256);
         var output = new Option<string?>("--out") { Description = "where to write evaluation.json, confusion.png and roc.png (default: the model's folder)", HelpName = "DIR" };
@@ -34,11 +34,11 @@ internal static class EvaluateCommand
         TrainTestDatasets? images = null;
         if (model.Tokenizer is { } tokenizer)
         {
-            if (dataDir is null || !TextData.IsTextFile(dataDir))
-                throw new CliException($"{modelPath} is a text model; pass --data FILE.csv (or .tsv) with '{textColumn}' and '{labelColumn}' columns.");
+            if (dataDir is null || !TextData.IsText(dataDir))
+                throw new CliException($"{modelPath} is a text model; pass --data with labelled text: a CSV/TSV file with '{textColumn}' and '{labelColumn}' columns, or a folder of CLASS.txt files.");
             classNames = model.ClassNames ?? throw new CliException($"{modelPath}: the text model does not record its class names.");
             int maxLength = model.InputSampleShape is [int l] ? l : throw new CliException($"{modelPath}: the text model does not record its input length.");
-            var (texts, labels) = TextData.Columns(TextData.Read(dataDir), textColumn, labelColumn);
+            var (texts, labels) = TextData.ReadLabelled(dataDir, textColumn, labelColumn);
             test = TextData.Dataset(tokenizer, texts, TextData.ClassIds(dataDir, labels, classNames), maxLength);
         }
         else

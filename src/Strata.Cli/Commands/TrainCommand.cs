@@ -19,7 +19,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "cnn (the seed CNN), mlp (784-128-10), or PATH to a model architecture JSON (required for text data)", DefaultValueFactory = _ => "cnn", HelpName = "cnn|mlp|PATH" };
-        var data = CommonOptions.Data("folder of IDX files named as MNIST's (train-images-idx3-ubyte[.gz], ...), or a CSV/TSV file of labelled text; default: the bundled Fashion-MNIST sample");
+        var data = CommonOptions.Data("folder of IDX files named as MNIST's (train-images-idx3-ubyte[.gz], ...); or labelled text: a CSV/TSV file, or a folder of CLASS.txt files (entries separated by '%' lines, else one per line); default: the bundled Fashion-MNIST sample");
         var epochs = CommonOptions.Positive(new Option<int>("--epochs") { Description = "training epochs", DefaultValueFactory = _ => 10 });
         var batchSize = CommonOptions.BatchSize(64);
         var lr = CommonOptions.Positive(new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3 });
@@ -70,7 +70,7 @@ internal static class TrainCommand
         Model model;
         TrainingSet set;
         TrainTestDatasets? images = null;
-        if (TextData.IsTextFile(dataPath))
+        if (TextData.IsText(dataPath))
         {
             if (s.ModelSpec.ToLowerInvariant() is "cnn" or "mlp")
                 throw new CliException($"{dataPath} is text; the {s.ModelSpec} model takes images. Pass --model PATH to a text model JSON that starts with an Embedding (see examples/models/).");
@@ -167,13 +167,14 @@ internal static class TrainCommand
     {
         var embedding = TextData.FirstEmbedding(model)
             ?? throw new CliException($"{path} is text, so the model must start with an Embedding that turns token ids into vectors; this one has none.");
-        var table = TextData.Read(path);
-        var (allTexts, allLabels) = TextData.Columns(table, t.TextColumn, t.LabelColumn);
+        var (allTexts, allLabels) = TextData.ReadLabelled(path, t.TextColumn, t.LabelColumn);
         var classNames = TextData.ClassNames(allLabels);
-        if (classNames.Length < 2) throw new CliException($"{path}: column '{t.LabelColumn}' has only one class ({classNames[0]}).");
-        var (trainTable, testTable) = table.TrainTestSplit(t.TestSplit, seed, stratifyColumn: table.Columns.First(c => c.Equals(t.LabelColumn, StringComparison.OrdinalIgnoreCase)));
-        var (trainTexts, trainLabels) = TextData.Columns(trainTable, t.TextColumn, t.LabelColumn);
-        var (testTexts, testLabels) = TextData.Columns(testTable, t.TextColumn, t.LabelColumn);
+        if (classNames.Length < 2) throw new CliException($"{path}: the labels hold only one class ({classNames[0]}).");
+        var (trainIdx, testIdx) = TextData.StratifiedSplit(allLabels, t.TestSplit, seed);
+        var trainTexts = trainIdx.Select(i => allTexts[i]).ToArray();
+        var trainLabels = trainIdx.Select(i => allLabels[i]).ToArray();
+        var testTexts = testIdx.Select(i => allTexts[i]).ToArray();
+        var testLabels = testIdx.Select(i => allLabels[i]).ToArray();
         var tokenizer = TextData.FitTokenizer(t.TokenizerKind, trainTexts, embedding.NumEmbeddings);
         model.Tokenizer = tokenizer;
         model.Build(new[] { t.MaxLength }, DType.Int64);

@@ -77,6 +77,32 @@ public class CliTextTests : IDisposable
     }
 
     [Fact]
+    public void TrainsFromAFolderOfClassFiles()
+    {
+        string dir = _dir.FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(dir, "topics")).FullName;
+        var rng = new Random(3);
+        foreach (var (label, words) in Words)
+        {
+            // Fortune format: entries, some over several lines, separated by lines holding only '%'.
+            var entries = Enumerable.Range(0, 30).Select(_ => string.Join(rng.NextDouble() < 0.3 ? "\n" : " ",
+                Enumerable.Range(0, rng.Next(3, 8)).Select(_ => rng.NextDouble() < 0.6 ? words[rng.Next(words.Length)] : Filler[rng.Next(Filler.Length)])));
+            File.WriteAllText(Path.Combine(folder, label + ".txt"), string.Join("\n%\n", entries) + "\n%\n");
+        }
+        File.WriteAllText(Path.Combine(dir, "gru.json"), ModelJson.ToJson(new Sequential(new Embedding(40, 16, maskZero: true), new GRU(16), new Dense(3), new Softmax())));
+        var train = CliRunner.Run(dir, "train", "--model", "gru.json", "--data", "topics", "--epochs", "8", "--batch-size", "16", "--lr", "0.01",
+            "--max-length", "10", "--validation-split", "0", "--tokenizer", "char", "--out", "run");
+        Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
+        Assert.Contains("72 train, 18 test texts", train.Stdout);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run", "metrics.json")))!.AsObject();
+        Assert.Equal("char", (string)metrics["tokenizer"]!);
+        Assert.Equal(new[] { "food", "sport", "tech" }, metrics["classes"]!.AsArray().Select(n => (string)n!));
+        var evaluate = CliRunner.Run(dir, "evaluate", "--model", "run/model.safetensors", "--data", "topics", "--out", "eval");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr + evaluate.Stdout);
+        Assert.Equal(90, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "eval", "evaluation.json")))!["test_samples"]!);
+    }
+
+    [Fact]
     public void TextErrorsAreOneLine()
     {
         string dir = _dir.FullName;
