@@ -52,8 +52,8 @@ public static partial class Functional
         y.Backend.MaxPool2d(x.Desc, y.Desc, indices.Desc, p);
         if (Engine.ShouldRecord(x))
         {
-            // The node owns the indices; they are freed with it.
-            TensorScope.Current?.Keep(indices);
+            // The indices belong to the current scope like every saved activation (keeping them out of it leaked
+            // one buffer per step until the finalizer ran).
             Engine.Record(y, op, new[] { x }, (g, node) =>
             {
                 using var gc = new ConvOperand(g);

@@ -48,8 +48,14 @@ internal static class CpuBufferPool
                 return b;
             }
         }
+        Interlocked.Add(ref _allocatedBytes, rounded);
         return new CpuBuffer(rounded);
     }
+
+    private static long _allocatedBytes;
+
+    /// <summary>Native bytes the pool has allocated since start (not reduced by frees): flat in a steady state.</summary>
+    internal static long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
     public static void Return(CpuBuffer buffer)
     {
