@@ -1,0 +1,186 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Strata.Backends.Cpu;
+
+/// <summary>
+/// One batch row of one step of each recurrent cell, forward and backward, over plain pointers. <c>hp</c> is the raw
+/// product h·W_hhᵀ of the row; the recurrent bias is added here. The transcendental functions are TensorPrimitives'
+/// (the same as the Sigmoid and Tanh ops); the arithmetic around them runs in one vectorised pass per output.
+/// Sums keep the unfused ops' order (x + (h·W_hhᵀ + b_hh)), so results match the step-by-step formulation.
+/// </summary>
+internal static unsafe class RecurrentCellKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static Span<T> S(T* p, int n) => new(p, n);
+
+    /// <summary>dst = x + (hp + b), b optional.</summary>
+    private static void PreActivation(int n, T* x, T* hp, T* b, T* dst)
+    {
+        int j = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            if (b != null)
+                for (; j <= n - w; j += w) Vector.Store(Vector.Load(x + j) + (Vector.Load(hp + j) + Vector.Load(b + j)), dst + j);
+            else
+                for (; j <= n - w; j += w) Vector.Store(Vector.Load(x + j) + Vector.Load(hp + j), dst + j);
+        }
+        for (; j < n; j++) dst[j] = x[j] + (b != null ? hp[j] + b[j] : hp[j]);
+    }
+
+    // ---- forward ----
+
+    /// <summary>RNN: y = act(x + hp + b); writes gates (the activation), the next state and the output.</summary>
+    public static void RnnForward(int h, bool relu, T* x, T* hp, T* b, T* gates, T* hNext, T* y)
+    {
+        PreActivation(h, x, hp, b, gates);
+        if (relu) TensorPrimitives.Max(S(gates, h), T.Zero, S(gates, h));
+        else TensorPrimitives.Tanh(S(gates, h), S(gates, h));
+        Buffer.MemoryCopy(gates, hNext, (long)h * sizeof(T), (long)h * sizeof(T));
+        Buffer.MemoryCopy(gates, y, (long)h * sizeof(T), (long)h * sizeof(T));
+    }
+
+    /// <summary>LSTM: gates i, f, g, o; c' = f⊙c + i⊙g, h' = o⊙tanh(c'). Saves the activations and tanh(c').</summary>
+    public static void LstmForward(int h, T* x, T* hp, T* b, T* cPrev, T* gates, T* tanhC, T* cNext, T* hNext, T* y)
+    {
+        PreActivation(4 * h, x, hp, b, gates);
+        TensorPrimitives.Sigmoid(S(gates, 2 * h), S(gates, 2 * h));
+        TensorPrimitives.Tanh(S(gates + 2 * h, h), S(gates + 2 * h, h));
+        TensorPrimitives.Sigmoid(S(gates + 3 * h, h), S(gates + 3 * h, h));
+        T* i = gates, f = gates + h, g = gates + 2 * h, o = gates + 3 * h;
+        int j = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; j <= h - w; j += w)
+                Vector.Store(Vector.Load(f + j) * Vector.Load(cPrev + j) + Vector.Load(i + j) * Vector.Load(g + j), cNext + j);
+        for (; j < h; j++) cNext[j] = f[j] * cPrev[j] + i[j] * g[j];
+        TensorPrimitives.Tanh(S(cNext, h), S(tanhC, h));
+        j = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; j <= h - w; j += w)
+            {
+                var v = Vector.Load(o + j) * Vector.Load(tanhC + j);
+                Vector.Store(v, hNext + j);
+                Vector.Store(v, y + j);
+            }
+        for (; j < h; j++) hNext[j] = y[j] = o[j] * tanhC[j];
+    }
+
+    /// <summary>GRU: r, z = σ(x + hp + b), n = tanh(x_n + r⊙(hp_n + b_n)), h' = n + z⊙(h − n). Saves r, z, n and hp_n + b_n.</summary>
+    public static void GruForward(int h, T* x, T* hp, T* b, T* hPrev, T* gates, T* hn, T* hNext, T* y)
+    {
+        PreActivation(2 * h, x, hp, b, gates);
+        TensorPrimitives.Sigmoid(S(gates, 2 * h), S(gates, 2 * h));
+        T* r = gates, z = gates + h, n = gates + 2 * h;
+        T* xn = x + 2 * h, hpn = hp + 2 * h, bn = b == null ? null : b + 2 * h;
+        int j = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; j <= h - w; j += w)
+            {
+                var v = bn != null ? Vector.Load(hpn + j) + Vector.Load(bn + j) : Vector.Load(hpn + j);
+                Vector.Store(v, hn + j);
+                Vector.Store(Vector.Load(xn + j) + Vector.Load(r + j) * v, n + j);
+            }
+        for (; j < h; j++)
+        {
+            T v = bn != null ? hpn[j] + bn[j] : hpn[j];
+            hn[j] = v;
+            n[j] = xn[j] + r[j] * v;
+        }
+        TensorPrimitives.Tanh(S(n, h), S(n, h));
+        j = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; j <= h - w; j += w)
+            {
+                var nv = Vector.Load(n + j);
+                var v = nv + Vector.Load(z + j) * (Vector.Load(hPrev + j) - nv);
+                Vector.Store(v, hNext + j);
+                Vector.Store(v, y + j);
+            }
+        for (; j < h; j++) hNext[j] = y[j] = n[j] + z[j] * (hPrev[j] - n[j]);
+    }
+
+    // ---- backward ----
+    // dh holds the gradient reaching this step's new state from later steps; on return it holds the part of the
+    // previous state's gradient that does not pass through W_hh (the caller then adds dHProj·W_hh). gOut may be null.
+
+    /// <summary>RNN: dpre = (gOut + dh)⊙act'(y); dh becomes 0.</summary>
+    public static void RnnBackward(int h, bool relu, T* gates, T* gOut, T* dh, T* dx)
+    {
+        for (int j = 0; j < h; j++)
+        {
+            T d = gOut != null ? gOut[j] + dh[j] : dh[j];
+            T y = gates[j];
+            dx[j] = relu ? (y > T.Zero ? d : T.Zero) : d * (T.One - y * y);
+            dh[j] = T.Zero;
+        }
+    }
+
+    /// <summary>LSTM gate gradients from the saved activations, tanh(c') and c; dc becomes the gradient of c.</summary>
+    public static void LstmBackward(int h, T* gates, T* tanhC, T* cPrev, T* gOut, T* dh, T* dc, T* dx)
+    {
+        T* i = gates, f = gates + h, g = gates + 2 * h, o = gates + 3 * h;
+        T* di = dx, df = dx + h, dg = dx + 2 * h, dO = dx + 3 * h;
+        int j = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<T>.One;
+            for (; j <= h - w; j += w)
+            {
+                var dhv = gOut != null ? Vector.Load(gOut + j) + Vector.Load(dh + j) : Vector.Load(dh + j);
+                var iv = Vector.Load(i + j); var fv = Vector.Load(f + j); var gv = Vector.Load(g + j); var ov = Vector.Load(o + j);
+                var tc = Vector.Load(tanhC + j);
+                var dcv = Vector.Load(dc + j) + dhv * ov * (one - tc * tc);
+                Vector.Store(dhv * tc * ov * (one - ov), dO + j);
+                Vector.Store(dcv * gv * iv * (one - iv), di + j);
+                Vector.Store(dcv * iv * (one - gv * gv), dg + j);
+                Vector.Store(dcv * Vector.Load(cPrev + j) * fv * (one - fv), df + j);
+                Vector.Store(dcv * fv, dc + j);
+                Vector.Store(Vector<T>.Zero, dh + j);
+            }
+        }
+        for (; j < h; j++)
+        {
+            T dhv = gOut != null ? gOut[j] + dh[j] : dh[j];
+            T tc = tanhC[j];
+            T dcv = dc[j] + dhv * o[j] * (T.One - tc * tc);
+            dO[j] = dhv * tc * o[j] * (T.One - o[j]);
+            di[j] = dcv * g[j] * i[j] * (T.One - i[j]);
+            dg[j] = dcv * i[j] * (T.One - g[j] * g[j]);
+            df[j] = dcv * cPrev[j] * f[j] * (T.One - f[j]);
+            dc[j] = dcv * f[j];
+            dh[j] = T.Zero;
+        }
+    }
+
+    /// <summary>GRU gate gradients: dx for the input side, dhp for h·W_hhᵀ + b_hh (its n block scaled by r); dh becomes dh'⊙z.</summary>
+    public static void GruBackward(int h, T* gates, T* hn, T* hPrev, T* gOut, T* dh, T* dx, T* dhp)
+    {
+        T* r = gates, z = gates + h, n = gates + 2 * h;
+        int j = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<T>.One;
+            for (; j <= h - w; j += w)
+            {
+                var dhv = gOut != null ? Vector.Load(gOut + j) + Vector.Load(dh + j) : Vector.Load(dh + j);
+                var rv = Vector.Load(r + j); var zv = Vector.Load(z + j); var nv = Vector.Load(n + j);
+                var dn = dhv * (one - zv) * (one - nv * nv);
+                var dz = dhv * (Vector.Load(hPrev + j) - nv) * zv * (one - zv);
+                var dr = dn * Vector.Load(hn + j) * rv * (one - rv);
+                Vector.Store(dr, dx + j); Vector.Store(dz, dx + h + j); Vector.Store(dn, dx + 2 * h + j);
+                Vector.Store(dr, dhp + j); Vector.Store(dz, dhp + h + j); Vector.Store(dn * rv, dhp + 2 * h + j);
+                Vector.Store(dhv * zv, dh + j);
+            }
+        }
+        for (; j < h; j++)
+        {
+            T dhv = gOut != null ? gOut[j] + dh[j] : dh[j];
+            T rv = r[j], zv = z[j], nv = n[j];
+            T dn = dhv * (T.One - zv) * (T.One - nv * nv);
+            T dz = dhv * (hPrev[j] - nv) * zv * (T.One - zv);
+            T dr = dn * hn[j] * rv * (T.One - rv);
+            dx[j] = dr; dx[h + j] = dz; dx[2 * h + j] = dn;
+            dhp[j] = dr; dhp[h + j] = dz; dhp[2 * h + j] = dn * rv;
+            dh[j] = dhv * zv;
+        }
+    }
+}
