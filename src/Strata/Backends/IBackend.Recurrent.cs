@@ -6,14 +6,14 @@ public partial interface IBackend
 {
     /// <summary>
     /// Runs <see cref="RecurrentBuffers.Cell"/> over every step: per step hProj = h·W_hhᵀ + b_hh, then the gate
-    /// nonlinearities and the state update in one pass. Writes Output, HN, CN and the saved buffers.
+    /// nonlinearities of (xProj + b_ih) and hProj and the state update in one pass. Writes Output, HN, CN and the saved buffers.
     /// </summary>
     void RecurrentForward(in RecurrentBuffers b);
 
     /// <summary>
     /// Backpropagation through time from the saved buffers of <see cref="RecurrentForward"/>: writes the gate
-    /// gradients of every step (GradXProj, and GradHProj for GRU) and the gradients of the initial states. The weight
-    /// and bias gradients are products and sums over the gate gradients, left to the caller.
+    /// gradients of every step (GradXProj, and GradHProj for GRU), the gradients of the initial states and of the biases.
+    /// The weight gradients are products of the gate gradients with the inputs and saved states, left to the caller.
     /// </summary>
     void RecurrentBackward(in RecurrentBuffers b);
 }

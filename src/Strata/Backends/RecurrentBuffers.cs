@@ -14,8 +14,11 @@ public struct RecurrentBuffers
     /// <summary>Runs t = T−1 .. 0 instead of 0 .. T−1.</summary>
     public bool Reverse;
 
-    /// <summary>Input projections x·W_ihᵀ + b_ih of every step, [N, T, G·H].</summary>
+    /// <summary>Input projections x·W_ihᵀ of every step, [N, T, G·H].</summary>
     public TensorDesc XProj;
+
+    /// <summary>Input bias b_ih [G·H], added to every step's projection; absent when the layer has no bias.</summary>
+    public TensorDesc Bih;
 
     /// <summary>Recurrent weight [G·H, H] (any strides).</summary>
     public TensorDesc Whh;
@@ -58,4 +61,7 @@ public struct RecurrentBuffers
 
     /// <summary>Backward outputs: gradients of the initial states [N, H]; absent when not needed.</summary>
     public TensorDesc GradH0, GradC0;
+
+    /// <summary>Backward outputs: gradients of the biases [G·H] (sums of the gate gradients over batch and steps); absent when not needed.</summary>
+    public TensorDesc GradBih, GradBhh;
 }

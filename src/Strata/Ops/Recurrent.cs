@@ -10,11 +10,12 @@ namespace Strata;
 public sealed partial class Tensor
 {
     /// <summary>
-    /// Runs <paramref name="cell"/> over xProj [N, T, G·H] (the input projections x·W_ihᵀ + b_ih of every step) with
-    /// recurrent weight [G·H, H] and bias [G·H]. Returns one tensor [N, T + 1 (+ 1 for LSTM), H]: the outputs of the
+    /// Runs <paramref name="cell"/> over xProj [N, T, G·H] (the input projections x·W_ihᵀ of every step), input bias
+    /// b_ih [G·H], recurrent weight W_hh [G·H, H] and bias b_hh [G·H]. The input bias is applied here rather than by the
+    /// projection so that both bias gradients come from one pass over the gate gradients. Returns one tensor [N, T + 1 (+ 1 for LSTM), H]: the outputs of the
     /// T steps, then the final hidden state, then (LSTM) the final cell state. One output keeps them in one node.
     /// </summary>
-    internal static Tensor RecurrentSequenceOp(RecurrentCell cell, Tensor xProj, Tensor weightHh, Tensor? biasHh,
+    internal static Tensor RecurrentSequenceOp(RecurrentCell cell, Tensor xProj, Tensor? biasIh, Tensor weightHh, Tensor? biasHh,
         Tensor? h0, Tensor? c0, Tensor? mask, bool reverse)
     {
         string op = cell.OpName();
@@ -30,12 +31,8 @@ public sealed partial class Tensor
         int n = xProj._shape[0], steps = xProj._shape[1];
         if (steps == 0) throw new ArgumentException($"{op}: the sequence has no time steps (input projections {xProj.Shape}).");
         CheckOperand(op, "recurrent weight", weightHh, xProj);
-        if (biasHh is not null)
-        {
-            CheckOperand(op, "recurrent bias", biasHh, xProj);
-            if (biasHh.Rank != 1 || biasHh._shape[0] != gh)
-                throw new ArgumentException($"{op}: recurrent bias must have shape [{gh}], got {biasHh.Shape}.");
-        }
+        CheckBias(op, "input bias", biasIh, xProj, gh);
+        CheckBias(op, "recurrent bias", biasHh, xProj, gh);
         CheckStateOperand(op, "h0", h0, xProj, n, hidden);
         if (c0 is not null && !lstm) throw new ArgumentException($"{op}: has no cell state; c0 is only for LSTM.");
         CheckStateOperand(op, "c0", c0, xProj, n, hidden);
@@ -56,6 +53,7 @@ public sealed partial class Tensor
         var aux = lstm || gru ? Empty(op, new[] { n, steps, hidden }, dt, dev) : null;
 
         var xc = UnitLastStride(xProj);
+        var bic = biasIh is null ? null : UnitLastStride(biasIh);
         var bc = biasHh is null ? null : UnitLastStride(biasHh);
         var h0c = h0 is null ? null : UnitLastStride(h0);
         var c0c = c0 is null ? null : UnitLastStride(c0);
@@ -72,18 +70,21 @@ public sealed partial class Tensor
         };
         var fwd = saved;
         fwd.XProj = xc.Desc;
+        fwd.Bih = bic?.Desc ?? default;
         fwd.Bhh = bc?.Desc ?? default;
         fwd.H0 = h0c?.Desc ?? default;
         fwd.C0 = c0c?.Desc ?? default;
         (fwd.Output, fwd.HN, fwd.CN) = PackedParts(packed.Desc, steps, lstm);
         xProj.Backend.RecurrentForward(fwd);
         if (!ReferenceEquals(xc, xProj)) xc.Dispose();
+        if (!ReferenceEquals(bic, biasIh)) bic?.Dispose();
         if (!ReferenceEquals(bc, biasHh)) bc?.Dispose();
         if (!ReferenceEquals(h0c, h0)) h0c?.Dispose();
         if (!ReferenceEquals(c0c, c0)) c0c?.Dispose();
 
         var inputs = new List<Tensor> { xProj, weightHh };
-        int iBias = biasHh is null ? -1 : Add(inputs, biasHh);
+        int iBih = biasIh is null ? -1 : Add(inputs, biasIh);
+        int iBhh = biasHh is null ? -1 : Add(inputs, biasHh);
         int iH0 = h0 is null ? -1 : Add(inputs, h0);
         int iC0 = c0 is null ? -1 : Add(inputs, c0);
         var savedTensors = new List<Tensor> { hPrev, gateBuf };
@@ -102,12 +103,16 @@ public sealed partial class Tensor
             var dhp = gru ? Empty(op, new[] { n, steps, gh }, dt, dev) : dx;
             var dh0 = iH0 >= 0 && node.Needs(iH0) ? Empty(op, new[] { n, hidden }, dt, dev) : null;
             var dc0 = iC0 >= 0 && node.Needs(iC0) ? Empty(op, new[] { n, hidden }, dt, dev) : null;
+            var dbih = iBih >= 0 && node.Needs(iBih) ? Empty(op, new[] { gh }, dt, dev) : null;
+            var dbhh = iBhh >= 0 && node.Needs(iBhh) ? Empty(op, new[] { gh }, dt, dev) : null;
             var bwd = saved;
             (bwd.GradOutput, bwd.GradHN, bwd.GradCN) = PackedParts(gc.Desc, steps, lstm);
             bwd.GradXProj = dx.Desc;
             bwd.GradHProj = dhp.Desc;
             bwd.GradH0 = dh0?.Desc ?? default;
             bwd.GradC0 = dc0?.Desc ?? default;
+            bwd.GradBih = dbih?.Desc ?? default;
+            bwd.GradBhh = dbhh?.Desc ?? default;
             dx.Backend.RecurrentBackward(bwd);
             if (!ReferenceEquals(gc, g)) gc.Dispose();
 
@@ -122,11 +127,8 @@ public sealed partial class Tensor
                     new TensorDesc(dw.Buffer, dt, new[] { 1, gh, hidden }, new[] { 0, hidden, 1 }, 0));
                 node.Grads[1] = dw;
             }
-            if (iBias >= 0 && node.Needs(iBias))
-            {
-                using var flat = dhp.Reshape(n * steps, gh);
-                node.Grads[iBias] = flat.Sum(0);
-            }
+            if (dbih is not null) node.Grads[iBih] = dbih;
+            if (dbhh is not null) node.Grads[iBhh] = dbhh;
             if (dh0 is not null) node.Grads[iH0] = dh0;
             if (dc0 is not null) node.Grads[iC0] = dc0;
             if (gru) dhp.Dispose();
@@ -163,6 +165,14 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: {what} dtype {t.DType.Name()} (shape {t.Shape}) differs from input projections dtype {xProj.DType.Name()}; convert one with To().");
     }
 
+    private static void CheckBias(string op, string what, Tensor? b, Tensor xProj, int gh)
+    {
+        if (b is null) return;
+        CheckOperand(op, what, b, xProj);
+        if (b.Rank != 1 || b._shape[0] != gh)
+            throw new ArgumentException($"{op}: {what} must have shape [{gh}], got {b.Shape}.");
+    }
+
     private static void CheckStateOperand(string op, string name, Tensor? s, Tensor xProj, int n, int hidden)
     {
         if (s is null) return;
@@ -178,10 +188,10 @@ public static partial class Functional
     /// One direction of a recurrent layer over a whole sequence as one op (see <see cref="Tensor.RecurrentSequenceOp"/>):
     /// returns every step's output [N, T, H] and the final hidden and (LSTM) cell states [N, H].
     /// </summary>
-    internal static (Tensor Output, Tensor Hidden, Tensor? Cell) RecurrentSequence(RecurrentCell cell, Tensor xProj, Tensor weightHh,
-        Tensor? biasHh, Tensor? h0 = null, Tensor? c0 = null, Tensor? mask = null, bool reverse = false)
+    internal static (Tensor Output, Tensor Hidden, Tensor? Cell) RecurrentSequence(RecurrentCell cell, Tensor xProj, Tensor? biasIh,
+        Tensor weightHh, Tensor? biasHh, Tensor? h0 = null, Tensor? c0 = null, Tensor? mask = null, bool reverse = false)
     {
-        var packed = Tensor.RecurrentSequenceOp(cell, xProj, weightHh, biasHh, h0, c0, mask, reverse);
+        var packed = Tensor.RecurrentSequenceOp(cell, xProj, biasIh, weightHh, biasHh, h0, c0, mask, reverse);
         int steps = xProj.Shape[1];
         return (packed.Narrow(1, 0, steps), packed.Select(1, steps), cell == RecurrentCell.Lstm ? packed.Select(1, steps + 1) : null);
     }

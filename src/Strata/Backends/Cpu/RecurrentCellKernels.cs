@@ -7,32 +7,33 @@ namespace Strata.Backends.Cpu;
 /// One batch row of one step of each recurrent cell, forward and backward, over plain pointers. <c>hp</c> is the raw
 /// product h·W_hhᵀ of the row; the recurrent bias is added here. The transcendental functions are TensorPrimitives'
 /// (the same as the Sigmoid and Tanh ops); the arithmetic around them runs in one vectorised pass per output.
-/// Sums keep the unfused ops' order (x + (h·W_hhᵀ + b_hh)), so results match the step-by-step formulation.
+/// Sums keep the unfused ops' order ((x·W_ihᵀ + b_ih) + (h·W_hhᵀ + b_hh)), as two Linear layers would compute them.
 /// </summary>
 internal static unsafe class RecurrentCellKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private static Span<T> S(T* p, int n) => new(p, n);
 
-    /// <summary>dst = x + (hp + b), b optional.</summary>
-    private static void PreActivation(int n, T* x, T* hp, T* b, T* dst)
+    /// <summary>dst = (x + bi) + (hp + bh), the biases optional.</summary>
+    private static void PreActivation(int n, T* x, T* bi, T* hp, T* bh, T* dst)
     {
         int j = 0, w = Vector<T>.Count;
         if (Vector.IsHardwareAccelerated)
         {
-            if (b != null)
-                for (; j <= n - w; j += w) Vector.Store(Vector.Load(x + j) + (Vector.Load(hp + j) + Vector.Load(b + j)), dst + j);
-            else
+            if (bi != null && bh != null)
+                for (; j <= n - w; j += w)
+                    Vector.Store((Vector.Load(x + j) + Vector.Load(bi + j)) + (Vector.Load(hp + j) + Vector.Load(bh + j)), dst + j);
+            else if (bi == null && bh == null)
                 for (; j <= n - w; j += w) Vector.Store(Vector.Load(x + j) + Vector.Load(hp + j), dst + j);
         }
-        for (; j < n; j++) dst[j] = x[j] + (b != null ? hp[j] + b[j] : hp[j]);
+        for (; j < n; j++) dst[j] = (bi != null ? x[j] + bi[j] : x[j]) + (bh != null ? hp[j] + bh[j] : hp[j]);
     }
 
     // ---- forward ----
 
-    /// <summary>RNN: y = act(x + hp + b); writes gates (the activation), the next state and the output.</summary>
-    public static void RnnForward(int h, bool relu, T* x, T* hp, T* b, T* gates, T* hNext, T* y)
+    /// <summary>RNN: y = act(x + hp + biases); writes gates (the activation), the next state and the output.</summary>
+    public static void RnnForward(int h, bool relu, T* x, T* bi, T* hp, T* b, T* gates, T* hNext, T* y)
     {
-        PreActivation(h, x, hp, b, gates);
+        PreActivation(h, x, bi, hp, b, gates);
         if (relu) TensorPrimitives.Max(S(gates, h), T.Zero, S(gates, h));
         else TensorPrimitives.Tanh(S(gates, h), S(gates, h));
         Buffer.MemoryCopy(gates, hNext, (long)h * sizeof(T), (long)h * sizeof(T));
@@ -40,9 +41,9 @@ internal static unsafe class RecurrentCellKernels<T> where T : unmanaged, IFloat
     }
 
     /// <summary>LSTM: gates i, f, g, o; c' = f⊙c + i⊙g, h' = o⊙tanh(c'). Saves the activations and tanh(c').</summary>
-    public static void LstmForward(int h, T* x, T* hp, T* b, T* cPrev, T* gates, T* tanhC, T* cNext, T* hNext, T* y)
+    public static void LstmForward(int h, T* x, T* bi, T* hp, T* b, T* cPrev, T* gates, T* tanhC, T* cNext, T* hNext, T* y)
     {
-        PreActivation(4 * h, x, hp, b, gates);
+        PreActivation(4 * h, x, bi, hp, b, gates);
         TensorPrimitives.Sigmoid(S(gates, 2 * h), S(gates, 2 * h));
         TensorPrimitives.Tanh(S(gates + 2 * h, h), S(gates + 2 * h, h));
         TensorPrimitives.Sigmoid(S(gates + 3 * h, h), S(gates + 3 * h, h));
@@ -64,26 +65,27 @@ internal static unsafe class RecurrentCellKernels<T> where T : unmanaged, IFloat
         for (; j < h; j++) hNext[j] = y[j] = o[j] * tanhC[j];
     }
 
-    /// <summary>GRU: r, z = σ(x + hp + b), n = tanh(x_n + r⊙(hp_n + b_n)), h' = n + z⊙(h − n). Saves r, z, n and hp_n + b_n.</summary>
-    public static void GruForward(int h, T* x, T* hp, T* b, T* hPrev, T* gates, T* hn, T* hNext, T* y)
+    /// <summary>GRU: r, z = σ(x + hp + biases), n = tanh(x_n + bi_n + r⊙(hp_n + b_n)), h' = n + z⊙(h − n). Saves r, z, n and hp_n + b_n.</summary>
+    public static void GruForward(int h, T* x, T* bi, T* hp, T* b, T* hPrev, T* gates, T* hn, T* hNext, T* y)
     {
-        PreActivation(2 * h, x, hp, b, gates);
+        PreActivation(2 * h, x, bi, hp, b, gates);
         TensorPrimitives.Sigmoid(S(gates, 2 * h), S(gates, 2 * h));
         T* r = gates, z = gates + h, n = gates + 2 * h;
-        T* xn = x + 2 * h, hpn = hp + 2 * h, bn = b == null ? null : b + 2 * h;
+        T* xn = x + 2 * h, hpn = hp + 2 * h, bn = b == null ? null : b + 2 * h, bin = bi == null ? null : bi + 2 * h;
         int j = 0, w = Vector<T>.Count;
         if (Vector.IsHardwareAccelerated)
             for (; j <= h - w; j += w)
             {
                 var v = bn != null ? Vector.Load(hpn + j) + Vector.Load(bn + j) : Vector.Load(hpn + j);
                 Vector.Store(v, hn + j);
-                Vector.Store(Vector.Load(xn + j) + Vector.Load(r + j) * v, n + j);
+                var xv = bin != null ? Vector.Load(xn + j) + Vector.Load(bin + j) : Vector.Load(xn + j);
+                Vector.Store(xv + Vector.Load(r + j) * v, n + j);
             }
         for (; j < h; j++)
         {
             T v = bn != null ? hpn[j] + bn[j] : hpn[j];
             hn[j] = v;
-            n[j] = xn[j] + r[j] * v;
+            n[j] = (bin != null ? xn[j] + bin[j] : xn[j]) + r[j] * v;
         }
         TensorPrimitives.Tanh(S(n, h), S(n, h));
         j = 0;
@@ -181,6 +183,23 @@ internal static unsafe class RecurrentCellKernels<T> where T : unmanaged, IFloat
             dx[j] = dr; dx[h + j] = dz; dx[2 * h + j] = dn;
             dhp[j] = dr; dhp[h + j] = dz; dhp[2 * h + j] = dn * rv;
             dh[j] = dhv * zv;
+        }
+    }
+
+    /// <summary>
+    /// dst[j] = Σ over n, t of src[n, t, j]: per sample over the steps, then over samples, so no partial sum runs long
+    /// (rows are read contiguously; a strided column reduction would walk the buffer once per column).
+    /// </summary>
+    public static void ColumnSums(int n, int steps, int cols, T* src, nint sn, nint st, T* dst, T* partial)
+    {
+        var total = new Span<T>(dst, cols);
+        var part = new Span<T>(partial, cols);
+        total.Clear();
+        for (int b = 0; b < n; b++)
+        {
+            new ReadOnlySpan<T>(src + b * sn, cols).CopyTo(part);
+            for (int t = 1; t < steps; t++) TensorPrimitives.Add(part, new ReadOnlySpan<T>(src + b * sn + t * st, cols), part);
+            TensorPrimitives.Add(total, part, total);
         }
     }
 }

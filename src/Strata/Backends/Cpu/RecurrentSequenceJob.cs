@@ -22,7 +22,7 @@ internal sealed unsafe class RecurrentSequenceJob<T> : ParallelBody where T : un
     private RecurrentCell _cell;
     private bool _reverse, _backward;
     private int _n, _steps, _h, _gh, _blockRows;
-    private T* _packedB, _bias;
+    private T* _packedB, _bias, _biasIh;
     private Seq _x, _out, _hPrev, _cPrev, _gates, _aux, _gOut, _dx, _dhp;
     private Rows _h0, _c0, _hN, _cN, _gHN, _gCN, _dh0, _dc0;
     private byte* _mask;
@@ -67,6 +67,21 @@ internal sealed unsafe class RecurrentSequenceJob<T> : ParallelBody where T : un
             if (blocks == 1) job.Invoke(0);
         }
         else CpuThreadPool.For(blocks, job);
+        if (backward) job.BiasGradients(b);
+    }
+
+    /// <summary>Bias gradients: column sums of the gate gradients (the input side for b_ih, the hidden side for b_hh).</summary>
+    private void BiasGradients(in RecurrentBuffers b)
+    {
+        bool ih = b.GradBih.Buffer != null, hh = b.GradBhh.Buffer != null;
+        if (!ih && !hh) return;
+        T* partial = (T*)BlockScratch(_gh);
+        T* dih = ih ? CpuBackend.Ptr<T>(b.GradBih) : null, dhh = hh ? CpuBackend.Ptr<T>(b.GradBhh) : null;
+        if (ih) RecurrentCellKernels<T>.ColumnSums(_n, _steps, _gh, _dx.P, _dx.SN, _dx.ST, dih, partial);
+        if (!hh) return;
+        // Only GRU's hidden-side gradients differ from the input side's.
+        if (ih && _cell != RecurrentCell.Gru) Buffer.MemoryCopy(dih, dhh, (long)_gh * sizeof(T), (long)_gh * sizeof(T));
+        else RecurrentCellKernels<T>.ColumnSums(_n, _steps, _gh, _dhp.P, _dhp.SN, _dhp.ST, dhh, partial);
     }
 
     private void Setup(in RecurrentBuffers b, in GemmKernel<T> kern, bool backward)
@@ -81,6 +96,7 @@ internal sealed unsafe class RecurrentSequenceJob<T> : ParallelBody where T : un
         _gh = b.Gates.Shape[2];
         _h = b.Whh.Shape[1];
         _bias = b.Bhh.Buffer == null ? null : CpuBackend.Ptr<T>(b.Bhh);
+        _biasIh = b.Bih.Buffer == null ? null : CpuBackend.Ptr<T>(b.Bih);
         _x = new Seq(b.XProj);
         _out = new Seq(b.Output);
         _hPrev = new Seq(b.HPrev);
@@ -190,13 +206,13 @@ internal sealed unsafe class RecurrentSequenceJob<T> : ParallelBody where T : un
                 switch (_cell)
                 {
                     case RecurrentCell.Lstm:
-                        RecurrentCellKernels<T>.LstmForward(h, x, hpRow, _bias, cCur, g, _aux.At(n, t), cNext, hNext, y);
+                        RecurrentCellKernels<T>.LstmForward(h, x, _biasIh, hpRow, _bias, cCur, g, _aux.At(n, t), cNext, hNext, y);
                         break;
                     case RecurrentCell.Gru:
-                        RecurrentCellKernels<T>.GruForward(h, x, hpRow, _bias, hCur, g, _aux.At(n, t), hNext, y);
+                        RecurrentCellKernels<T>.GruForward(h, x, _biasIh, hpRow, _bias, hCur, g, _aux.At(n, t), hNext, y);
                         break;
                     default:
-                        RecurrentCellKernels<T>.RnnForward(h, relu, x, hpRow, _bias, g, hNext, y);
+                        RecurrentCellKernels<T>.RnnForward(h, relu, x, _biasIh, hpRow, _bias, g, hNext, y);
                         break;
                 }
             }

@@ -131,9 +131,10 @@ public abstract class RecurrentLayer : Module
                 int k = layer * Directions + d;
                 var (wih, whh, bih, bhh) = _weights[k];
                 // All time steps' input projections in one product: [N, T, I] · [I, G·H] → [N, T, G·H]; the recurrence
-                // is then one op per layer and direction (fused gate kernels, backpropagation through time in one node).
-                var xProj = Functional.Linear(layerInput, wih.Data, bih?.Data);
-                var (stepsOut, hN, cN) = Functional.RecurrentSequence(Cell, xProj, whh.Data, bhh?.Data,
+                // is then one op per layer and direction (fused gate kernels, backpropagation through time in one node),
+                // which also adds b_ih: both bias gradients then come from one pass over the gate gradients.
+                var xProj = Functional.Linear(layerInput, wih.Data);
+                var (stepsOut, hN, cN) = Functional.RecurrentSequence(Cell, xProj, bih?.Data, whh.Data, bhh?.Data,
                     h0?.Select(0, k), HasCell ? c0?.Select(0, k) : null, stepMask, reverse: d == 1);
                 outputs[d] = stepsOut;
                 finalH[k] = hN;
