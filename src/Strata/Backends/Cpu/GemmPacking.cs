@@ -15,8 +15,19 @@ internal static unsafe class GemmPacking
     {
         if (rows == mr && rsa == 1)
         {
-            // Column-contiguous (transposed) A: each k step is one contiguous copy.
+            // Column-contiguous (transposed) A: each k step is one contiguous copy. For the 32- and 64-byte panels of
+            // the 8-row kernels a vector move each; a memmove call per k step cost more than the copy (weight gradients).
             uint bytes = (uint)(mr * sizeof(T));
+            if (bytes == 32)
+            {
+                for (int p = 0; p < kc; p++) Vector256.Store(Vector256.Load((byte*)(a + p * csa)), (byte*)(dst + p * mr));
+                return;
+            }
+            if (bytes == 64)
+            {
+                for (int p = 0; p < kc; p++) Vector512.Store(Vector512.Load((byte*)(a + p * csa)), (byte*)(dst + p * mr));
+                return;
+            }
             for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * mr, a + p * csa, bytes);
             return;
         }
