@@ -40,29 +40,68 @@ internal static unsafe class RecurrentCellKernels<T> where T : unmanaged, IFloat
         Buffer.MemoryCopy(gates, y, (long)h * sizeof(T), (long)h * sizeof(T));
     }
 
-    /// <summary>LSTM: gates i, f, g, o; c' = f⊙c + i⊙g, h' = o⊙tanh(c'). Saves the activations and tanh(c').</summary>
+    /// <summary>
+    /// LSTM: gates i, f, g, o; c' = f⊙c + i⊙g, h' = o⊙tanh(c'). Saves the activations and tanh(c'). One pass computes
+    /// all four gates of a column block and the state update, so the row is read and written once.
+    /// </summary>
     public static void LstmForward(int h, T* x, T* bi, T* hp, T* b, T* cPrev, T* gates, T* tanhC, T* cNext, T* hNext, T* y)
     {
-        PreActivation(4 * h, x, bi, hp, b, gates);
-        TensorPrimitives.Sigmoid(S(gates, 2 * h), S(gates, 2 * h));
-        TensorPrimitives.Tanh(S(gates + 2 * h, h), S(gates + 2 * h, h));
-        TensorPrimitives.Sigmoid(S(gates + 3 * h, h), S(gates + 3 * h, h));
-        T* i = gates, f = gates + h, g = gates + 2 * h, o = gates + 3 * h;
         int j = 0, w = Vector<T>.Count;
-        if (Vector.IsHardwareAccelerated)
-            for (; j <= h - w; j += w)
-                Vector.Store(Vector.Load(f + j) * Vector.Load(cPrev + j) + Vector.Load(i + j) * Vector.Load(g + j), cNext + j);
-        for (; j < h; j++) cNext[j] = f[j] * cPrev[j] + i[j] * g[j];
-        TensorPrimitives.Tanh(S(cNext, h), S(tanhC, h));
-        j = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated && bi != null && b != null)
+        {
             for (; j <= h - w; j += w)
             {
-                var v = Vector.Load(o + j) * Vector.Load(tanhC + j);
-                Vector.Store(v, hNext + j);
-                Vector.Store(v, y + j);
+                var i = Sigmoid(Pre(x, bi, hp, b, j));
+                var f = Sigmoid(Pre(x, bi, hp, b, h + j));
+                var g = Tanh(Pre(x, bi, hp, b, 2 * h + j));
+                var o = Sigmoid(Pre(x, bi, hp, b, 3 * h + j));
+                Vector.Store(i, gates + j);
+                Vector.Store(f, gates + h + j);
+                Vector.Store(g, gates + 2 * h + j);
+                Vector.Store(o, gates + 3 * h + j);
+                var c = f * Vector.Load(cPrev + j) + i * g;
+                Vector.Store(c, cNext + j);
+                var tc = Tanh(c);
+                Vector.Store(tc, tanhC + j);
+                var hv = o * tc;
+                Vector.Store(hv, hNext + j);
+                Vector.Store(hv, y + j);
             }
-        for (; j < h; j++) hNext[j] = y[j] = o[j] * tanhC[j];
+        }
+        if (j == h) return;
+        // Remaining columns (and the bias-free case): the same equations through TensorPrimitives, block by block.
+        for (int k = 0; k < 4; k++) PreActivation(h - j, x + k * h + j, bi == null ? null : bi + k * h + j, hp + k * h + j, b == null ? null : b + k * h + j, gates + k * h + j);
+        int r = h - j;
+        TensorPrimitives.Sigmoid(S(gates + j, r), S(gates + j, r));
+        TensorPrimitives.Sigmoid(S(gates + h + j, r), S(gates + h + j, r));
+        TensorPrimitives.Tanh(S(gates + 2 * h + j, r), S(gates + 2 * h + j, r));
+        TensorPrimitives.Sigmoid(S(gates + 3 * h + j, r), S(gates + 3 * h + j, r));
+        for (int k = j; k < h; k++) cNext[k] = gates[h + k] * cPrev[k] + gates[k] * gates[2 * h + k];
+        TensorPrimitives.Tanh(S(cNext + j, r), S(tanhC + j, r));
+        for (int k = j; k < h; k++) hNext[k] = y[k] = gates[3 * h + k] * tanhC[k];
+    }
+
+    private static Vector<T> Pre(T* x, T* bi, T* hp, T* b, int at)
+        => (Vector.Load(x + at) + Vector.Load(bi + at)) + (Vector.Load(hp + at) + Vector.Load(b + at));
+
+    /// <summary>1 / (1 + e^−v), as TensorPrimitives.Sigmoid computes it (the same vectorised exp).</summary>
+    private static Vector<T> Sigmoid(Vector<T> v) => Vector<T>.One / (Vector<T>.One + Exp(-v));
+
+    /// <summary>
+    /// tanh as TensorPrimitives.Tanh computes it (AOCL's vrs4_tanhf): with z = e^(−2|v|) − 1, tanh|v| = −z / (z + 2),
+    /// and the sign of v restored.
+    /// </summary>
+    private static Vector<T> Tanh(Vector<T> v)
+    {
+        var z = Exp(Vector.Create(T.CreateTruncating(-2)) * Vector.Abs(v)) - Vector<T>.One;
+        var t = -z / (z + Vector.Create(T.CreateTruncating(2)));
+        return Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), -t, t);
+    }
+
+    private static Vector<T> Exp(Vector<T> v)
+    {
+        if (typeof(T) == typeof(float)) return Vector.As<float, T>(Vector.Exp(Vector.As<T, float>(v)));
+        return Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(v)));
     }
 
     /// <summary>GRU: r, z = σ(x + hp + biases), n = tanh(x_n + bi_n + r⊙(hp_n + b_n)), h' = n + z⊙(h − n). Saves r, z, n and hp_n + b_n.</summary>
