@@ -185,7 +185,9 @@ internal sealed unsafe class RecurrentSequenceJob<T> : ParallelBody where T : un
             int t = _reverse ? steps - 1 - s2 : s2;
             bool last = s2 == steps - 1;
             int tNext = _reverse ? t - 1 : t + 1;
-            RecurrentGemm.Multiply(_kern, rows, gh, h, _hPrev.At(r0, t), _hPrev.SN, 1, _packedB, hp, gh, false, aPack, tile);
+            // From zero initial states the first product is zero.
+            if (s2 == 0 && _h0.P == null) new Span<T>(hp, rows * gh).Clear();
+            else RecurrentGemm.Multiply(_kern, rows, gh, h, _hPrev.At(r0, t), _hPrev.SN, 1, _packedB, hp, gh, false, aPack, tile);
             for (int i = 0; i < rows; i++)
             {
                 int n = r0 + i;
@@ -259,8 +261,9 @@ internal sealed unsafe class RecurrentSequenceJob<T> : ParallelBody where T : un
                         break;
                 }
             }
-            // dh_prev += dHProj_t · W_hh for the whole block at once.
-            RecurrentGemm.Multiply(_kern, rows, h, gh, _dhp.At(r0, t), _dhp.SN, 1, _packedB, dh, h, true, aPack, tile);
+            // dh_prev += dHProj_t · W_hh for the whole block at once (before the first step only if h0 wants it).
+            if (s2 > 0 || _dh0.P != null)
+                RecurrentGemm.Multiply(_kern, rows, h, gh, _dhp.At(r0, t), _dhp.SN, 1, _packedB, dh, h, true, aPack, tile);
         }
         for (int i = 0; i < rows; i++)
         {
