@@ -205,7 +205,7 @@ public class RecurrentSequenceOpTests
         }
     }
 
-    /// <summary>lengths is the prefix case of mask: both give the same results, and given together they combine.</summary>
+    /// <summary>lengths is the prefix case of mask: both give the same results; a time-major layer takes the mask [T, N].</summary>
     [Fact]
     public void LengthsAreAPrefixMask()
     {
@@ -217,10 +217,12 @@ public class RecurrentSequenceOpTests
         var b = layer.Run(x, mask: Mask(2, 4, 6, 7));
         Assert.Equal(a.Output.ToArray<double>(), b.Output.ToArray<double>());
         Assert.Equal(a.Hidden.ToArray<double>(), b.Hidden.ToArray<double>());
-        var both = layer.Run(x, lengths: lengths, mask: Mask(2, 4, 0));
-        var alone = layer.Run(x, mask: Mask(2, 4, 0, 6, 7));
-        Assert.Equal(alone.Output.ToArray<double>(), both.Output.ToArray<double>());
-        Assert.Equal(alone.Hidden.ToArray<double>(), both.Hidden.ToArray<double>());
+
+        var timeMajor = new GRU(3, inputSize: 2, bidirectional: true, returnSequences: true, batchFirst: false, dtype: DType.Float64);
+        timeMajor.LoadStateDict(layer.StateDict());
+        var c = timeMajor.Run(x.Transpose(0, 1), mask: Mask(2, 4, 6, 7).Transpose(0, 1));
+        Assert.Equal(b.Output.ToArray<double>(), c.Output.Transpose(0, 1).Contiguous().ToArray<double>());
+        Assert.Equal(b.Hidden.ToArray<double>(), c.Hidden.ToArray<double>());
     }
 
     [Fact]
@@ -230,9 +232,11 @@ public class RecurrentSequenceOpTests
         var lstm = new LSTM(4, inputSize: 3);
         var x = Tensor.Zeros(2, 5, 3);
         var e = Assert.Throws<ArgumentException>(() => lstm.Run(x, mask: Tensor.Zeros(2, 5)));
-        Assert.Contains("LSTM: mask must be a bool tensor [N=2, T=5]", e.Message);
+        Assert.Contains("LSTM: the mask must be bool [N=2, T=5]", e.Message);
         e = Assert.Throws<ArgumentException>(() => lstm.Run(x, mask: Mask(5, 2)));
-        Assert.Contains("got bool [5, 2]", e.Message);
+        Assert.Contains("got Bool [5, 2]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => lstm.Run(x, lengths: Tensor.FromArray(new long[] { 5, 5 }, 2), mask: Mask(2, 5)));
+        Assert.Contains("LSTM: pass lengths or mask, not both", e.Message);
         var w = Tensor.Zeros(16, 4);
         e = Assert.Throws<ArgumentException>(() => Tensor.RecurrentSequenceOp(RecurrentCell.Gru, Tensor.Zeros(2, 5, 16), null, w, null, null, null, null, false));
         Assert.Contains("gru: recurrent weight must be [3·H, H], got shape [16, 4]", e.Message);

@@ -99,12 +99,12 @@ public abstract class RecurrentLayer : Module
     /// <paramref name="lengths"/> ([N] int, each in 1..T) gives each sequence's true length in a padded batch, with the
     /// semantics of PyTorch's packed sequences: steps past a sequence's end leave its state unchanged and output zeros,
     /// the final state is the one at its last real step, and the backward direction starts at that step.
-    /// <paramref name="mask"/> ([N, T] bool, true = real step, batch-first whatever <see cref="BatchFirst"/> says) is the
-    /// general form, as a Keras mask: any step may be skipped, with the same semantics. Given both, a step is real when
-    /// both say so.
+    /// <paramref name="mask"/> ([N, T] bool, true = real step; [T, N] when not batch-first) generalises this to any
+    /// pattern (e.g. left padding, Keras masks): every masked step carries the state over unchanged and outputs zeros.
     /// </summary>
     public RecurrentOutput Run(Tensor x, Tensor? h0 = null, Tensor? c0 = null, Tensor? lengths = null, Tensor? mask = null)
     {
+        if (lengths is not null && mask is not null) throw new ArgumentException($"{GetType().Name}: pass lengths or mask, not both.");
         if (InputSize is null)
         {
             Build(x.Shape);
@@ -119,7 +119,7 @@ public abstract class RecurrentLayer : Module
         if (c0 is not null && !HasCell) throw new ArgumentException($"{GetType().Name}: has no cell state; c0 is only for LSTM.");
         CheckState(c0, "c0", n);
 
-        var stepMask = StepMask(lengths, mask, n, steps);
+        var stepMask = lengths is not null ? LengthMask(lengths, n, steps) : mask is not null ? BatchFirstMask(mask, x, n, steps) : null;
         var finalH = new Tensor[NumLayers * Directions];
         var finalC = HasCell ? new Tensor[NumLayers * Directions] : null;
         var layerInput = seq;
@@ -150,26 +150,28 @@ public abstract class RecurrentLayer : Module
     /// <summary>The cell the recurrence runs (equations and gate order).</summary>
     internal abstract RecurrentCell Cell { get; }
 
-    /// <summary>The [N, T] bool step mask from lengths and/or an explicit mask; null when every step is real.</summary>
-    private Tensor? StepMask(Tensor? lengths, Tensor? mask, int n, int steps)
+    /// <summary>The [N, T] bool step mask of a padded batch: true for t &lt; length.</summary>
+    private Tensor LengthMask(Tensor lengths, int n, int steps)
     {
-        Tensor? fromLengths = null;
-        if (lengths is not null)
-        {
-            if (lengths.Shape.Rank != 1 || lengths.Shape[0] != n || lengths.DType is not (DType.Int32 or DType.Int64))
-                throw new ArgumentException($"{GetType().Name}: lengths must be an int tensor [N={n}], got {lengths.DType} {lengths.Shape}.");
-            var len = lengths.To(DType.Int64).ToArray<long>();
-            if (len.Any(v => v < 1 || v > steps))
-                throw new ArgumentException($"{GetType().Name}: every length must be in 1..{steps} (the padded length), got [{string.Join(", ", len)}].");
-            var m = new bool[n * steps];
-            for (int b = 0; b < n; b++)
-                for (int t = 0; t < len[b]; t++) m[b * steps + t] = true;
-            fromLengths = Tensor.FromArray(m, n, steps);
-        }
-        if (mask is null) return fromLengths;
-        if (mask.DType != DType.Bool || mask.Shape.Rank != 2 || mask.Shape[0] != n || mask.Shape[1] != steps)
-            throw new ArgumentException($"{GetType().Name}: mask must be a bool tensor [N={n}, T={steps}] (true = real step), got {mask.DType.Name()} {mask.Shape}.");
-        return fromLengths is null ? mask : fromLengths.LogicalAnd(mask);
+        if (lengths.Shape.Rank != 1 || lengths.Shape[0] != n || lengths.DType is not (DType.Int32 or DType.Int64))
+            throw new ArgumentException($"{GetType().Name}: lengths must be an int tensor [N={n}], got {lengths.DType} {lengths.Shape}.");
+        var len = lengths.To(DType.Int64).ToArray<long>();
+        if (len.Any(v => v < 1 || v > steps))
+            throw new ArgumentException($"{GetType().Name}: every length must be in 1..{steps} (the padded length), got [{string.Join(", ", len)}].");
+        var m = new bool[n * steps];
+        for (int b = 0; b < n; b++)
+            for (int t = 0; t < len[b]; t++) m[b * steps + t] = true;
+        return Tensor.FromArray(m, n, steps);
+    }
+
+    /// <summary>The caller's mask checked and seen batch-first ([N, T]; it is [T, N] for time-major input).</summary>
+    private Tensor BatchFirstMask(Tensor mask, Tensor x, int n, int steps)
+    {
+        bool ok = mask.DType == DType.Bool && mask.Shape.Rank == 2
+            && mask.Shape[BatchFirst ? 0 : 1] == n && mask.Shape[BatchFirst ? 1 : 0] == steps;
+        if (!ok)
+            throw new ArgumentException($"{GetType().Name}: the mask must be bool {(BatchFirst ? $"[N={n}, T={steps}]" : $"[T={steps}, N={n}]")} (true = real step), got {mask.DType} {mask.Shape} for input {x.Shape}.");
+        return BatchFirst ? mask : mask.Transpose(0, 1);
     }
 
     private void CheckState(Tensor? s, string name, int n)
