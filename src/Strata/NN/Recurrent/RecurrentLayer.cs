@@ -14,8 +14,9 @@ public sealed record RecurrentOutput(Tensor Output, Tensor Hidden, Tensor? Cell)
 /// names and layouts (<c>weight_ih_l0</c> [G·H, I], <c>weight_hh_l0</c> [G·H, H], <c>bias_ih_l0</c>, <c>bias_hh_l0</c>,
 /// <c>_reverse</c> for the backward direction), so weights load from and into <c>torch.nn.LSTM</c> and friends.
 /// The input projection of all time steps is one matrix product per layer and direction; the recurrence then runs as
-/// one fused op per layer and direction (<see cref="Functional.RecurrentSequence"/>). <see cref="Module.Forward"/> returns the whole sequence when
-/// <see cref="ReturnSequences"/> is set, otherwise the last hidden state (both directions concatenated, as Keras).
+/// one fused op per layer and direction (<see cref="Functional.RecurrentSequence"/>). <see cref="Module.Forward(Tensor)"/>
+/// returns the whole sequence when <see cref="ReturnSequences"/> is set, otherwise the last hidden state (both
+/// directions concatenated, as Keras).
 /// </summary>
 public abstract class RecurrentLayer : Module
 {
