@@ -11,9 +11,10 @@ public sealed partial class Tensor
 {
     /// <summary>
     /// Runs <paramref name="cell"/> over xProj [N, T, G·H] (the input projections x·W_ihᵀ of every step), input bias
-    /// b_ih [G·H], recurrent weight W_hh [G·H, H] and bias b_hh [G·H]. The input bias is applied here rather than by the
-    /// projection so that both bias gradients come from one pass over the gate gradients. Returns one tensor [N, T + 1 (+ 1 for LSTM), H]: the outputs of the
-    /// T steps, then the final hidden state, then (LSTM) the final cell state. One output keeps them in one node.
+    /// b_ih [G·H], recurrent weight W_hh [G·H, H] and bias b_hh [G·H]. The input bias is applied here rather than by
+    /// the projection so that both bias gradients come from one pass over the gate gradients. Returns one tensor
+    /// [N, T + 1 (+ 1 for LSTM), H]: the outputs of the T steps, then the final hidden state, then (LSTM) the final
+    /// cell state; one output keeps them in one node.
     /// </summary>
     internal static Tensor RecurrentSequenceOp(RecurrentCell cell, Tensor xProj, Tensor? biasIh, Tensor weightHh, Tensor? biasHh,
         Tensor? h0, Tensor? c0, Tensor? mask, bool reverse)
@@ -57,7 +58,8 @@ public sealed partial class Tensor
         var bc = biasHh is null ? null : UnitLastStride(biasHh);
         var h0c = h0 is null ? null : UnitLastStride(h0);
         var c0c = c0 is null ? null : UnitLastStride(c0);
-        var saved = new RecurrentBuffers
+        // Read at each use, so that a tensor released in between throws instead of exposing a reused buffer.
+        RecurrentBuffers Saved() => new()
         {
             Cell = cell,
             Reverse = reverse,
@@ -68,7 +70,7 @@ public sealed partial class Tensor
             Gates = gateBuf.Desc,
             Aux = aux?.Desc ?? default,
         };
-        var fwd = saved;
+        var fwd = Saved();
         fwd.XProj = xc.Desc;
         fwd.Bih = bic?.Desc ?? default;
         fwd.Bhh = bc?.Desc ?? default;
@@ -105,7 +107,7 @@ public sealed partial class Tensor
             var dc0 = iC0 >= 0 && node.Needs(iC0) ? Empty(op, new[] { n, hidden }, dt, dev) : null;
             var dbih = iBih >= 0 && node.Needs(iBih) ? Empty(op, new[] { gh }, dt, dev) : null;
             var dbhh = iBhh >= 0 && node.Needs(iBhh) ? Empty(op, new[] { gh }, dt, dev) : null;
-            var bwd = saved;
+            var bwd = Saved();
             (bwd.GradOutput, bwd.GradHN, bwd.GradCN) = PackedParts(gc.Desc, steps, lstm);
             bwd.GradXProj = dx.Desc;
             bwd.GradHProj = dhp.Desc;

@@ -264,5 +264,12 @@ public class RecurrentSequenceOpTests
         Assert.All(saved, t => Assert.False(t.IsDisposed));
         packed.Sum().Backward();
         Assert.All(saved, t => Assert.True(t.IsDisposed));
+
+        // A backward after the forward's scope ended reports the released buffers instead of reading reused memory.
+        Tensor kept;
+        using (var inner = Tensor.Scope())
+            kept = inner.Keep(Tensor.RecurrentSequenceOp(RecurrentCell.Gru, x.Narrow(2, 0, 6), null, w.Narrow(0, 0, 6), null, null, null, null, false));
+        Assert.Throws<ObjectDisposedException>(() => kept.Backward(Tensor.OnesLike(kept)));
+        kept.Dispose();
     }
 }
