@@ -23,6 +23,12 @@ internal sealed class Node
     /// </summary>
     internal (int Dim, int Start, int End, int Step)? GradSlice;
 
+    /// <summary>
+    /// Intermediates an op saved for its backward (never its inputs), released with the node: a whole-sequence op's
+    /// saved activations return to the pool as soon as its backward has run, not only when their scope ends.
+    /// </summary>
+    internal Tensor[]? Saved;
+
     // Engine scratch, valid during one Backward call.
     internal Tensor? PendingGrad;
     /// <summary>Whether <see cref="PendingGrad"/> was allocated by the engine (so it may be updated in place).</summary>
@@ -47,5 +53,10 @@ internal sealed class Node
     {
         Backward = null;
         Inputs = Array.Empty<Tensor>();
+        if (Saved is { } saved)
+        {
+            Saved = null;
+            foreach (var t in saved) t.Dispose();
+        }
     }
 }

@@ -15,9 +15,30 @@ internal static unsafe class GemmPacking
     {
         if (rows == mr && rsa == 1)
         {
-            // Column-contiguous (transposed) A: each k step is one contiguous copy.
+            // Column-contiguous (transposed) A: each k step is one contiguous copy. For the 32- and 64-byte panels of
+            // the 8-row kernels a vector move each; a memmove call per k step cost more than the copy (weight gradients).
             uint bytes = (uint)(mr * sizeof(T));
+            if (bytes == 32)
+            {
+                for (int p = 0; p < kc; p++) Vector256.Store(Vector256.Load((byte*)(a + p * csa)), (byte*)(dst + p * mr));
+                return;
+            }
+            if (bytes == 64)
+            {
+                for (int p = 0; p < kc; p++) Vector512.Store(Vector512.Load((byte*)(a + p * csa)), (byte*)(dst + p * mr));
+                return;
+            }
             for (int p = 0; p < kc; p++) Unsafe.CopyBlockUnaligned(dst + p * mr, a + p * csa, bytes);
+            return;
+        }
+        if (typeof(T) == typeof(float) && rows == 8 && mr == 8 && csa == 1 && Avx.IsSupported)
+        {
+            // Row-major A under the 8-row float kernel (x·Wᵀ, a recurrence's h·W_hhᵀ): 8x8 register transposes
+            // instead of one scalar store per element.
+            int p8 = kc / 8 * 8;
+            for (int p = 0; p < p8; p += 8) Transpose8x8((float*)(a + p), rsa, (float*)(dst + p * 8), 8);
+            for (int p = p8; p < kc; p++)
+                for (int i = 0; i < 8; i++) dst[p * 8 + i] = a[i * rsa + p];
             return;
         }
         // Row-major A: read each row contiguously, scatter with stride mr (writes stay within a few cache lines).

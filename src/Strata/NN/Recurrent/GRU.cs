@@ -1,3 +1,5 @@
+using Strata.Backends;
+
 namespace Strata.NN;
 
 /// <summary>
@@ -12,13 +14,5 @@ public sealed class GRU : RecurrentLayer
 
     protected override int Gates => 3;
 
-    protected override (Tensor H, Tensor? C) Step(Tensor xProj, Tensor hProj, Tensor h, Tensor? c)
-    {
-        var x = xProj.Chunk(3, 1);
-        var hp = hProj.Chunk(3, 1);
-        var r = (x[0] + hp[0]).Sigmoid();
-        var z = (x[1] + hp[1]).Sigmoid();
-        var n = (x[2] + r * hp[2]).Tanh();
-        return (n + z * (h - n), null);
-    }
+    internal override RecurrentCell Cell => RecurrentCell.Gru;
 }

@@ -1,3 +1,5 @@
+using Strata.Backends;
+
 namespace Strata.NN;
 
 /// <summary>
@@ -13,14 +15,5 @@ public sealed class LSTM : RecurrentLayer
     protected override int Gates => 4;
     protected override bool HasCell => true;
 
-    protected override (Tensor H, Tensor? C) Step(Tensor xProj, Tensor hProj, Tensor h, Tensor? c)
-    {
-        var gates = (xProj + hProj).Chunk(4, 1);
-        var i = gates[0].Sigmoid();
-        var f = gates[1].Sigmoid();
-        var g = gates[2].Tanh();
-        var o = gates[3].Sigmoid();
-        var cNext = f * c! + i * g;
-        return (o * cNext.Tanh(), cNext);
-    }
+    internal override RecurrentCell Cell => RecurrentCell.Lstm;
 }

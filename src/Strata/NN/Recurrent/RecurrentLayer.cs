@@ -1,3 +1,5 @@
+using Strata.Backends;
+
 namespace Strata.NN;
 
 /// <summary>Outputs of a recurrent layer run: the sequence and the final states (PyTorch's <c>output, h_n[, c_n]</c>).</summary>
@@ -11,9 +13,10 @@ public sealed record RecurrentOutput(Tensor Output, Tensor Hidden, Tensor? Cell)
 /// directions, dropout between layers, batch-first or time-major input, initial states, and PyTorch parameter
 /// names and layouts (<c>weight_ih_l0</c> [G·H, I], <c>weight_hh_l0</c> [G·H, H], <c>bias_ih_l0</c>, <c>bias_hh_l0</c>,
 /// <c>_reverse</c> for the backward direction), so weights load from and into <c>torch.nn.LSTM</c> and friends.
-/// The input projection of all time steps is one matrix product per layer and direction; the recurrence then runs
-/// step by step on the autograd tape. <see cref="Module.Forward(Tensor)"/> returns the whole sequence when
-/// <see cref="ReturnSequences"/> is set, otherwise the last hidden state (both directions concatenated, as Keras).
+/// The input projection of all time steps is one matrix product per layer and direction; the recurrence then runs as
+/// one fused op per layer and direction (<see cref="Functional.RecurrentSequence"/>). <see cref="Module.Forward(Tensor)"/>
+/// returns the whole sequence when <see cref="ReturnSequences"/> is set, otherwise the last hidden state (both
+/// directions concatenated, as Keras).
 /// </summary>
 public abstract class RecurrentLayer : Module
 {
@@ -123,7 +126,7 @@ public abstract class RecurrentLayer : Module
         if (c0 is not null && !HasCell) throw new ArgumentException($"{GetType().Name}: has no cell state; c0 is only for LSTM.");
         CheckState(c0, "c0", n);
 
-        Tensor[]? stepMask = lengths is not null ? StepMasks(lengths, n, steps) : mask is not null ? StepMasks(mask, x, n, steps) : null;
+        var stepMask = lengths is not null ? LengthMask(lengths, n, steps) : mask is not null ? BatchFirstMask(mask, x, n, steps) : null;
         var finalH = new Tensor[NumLayers * Directions];
         var finalC = HasCell ? new Tensor[NumLayers * Directions] : null;
         var layerInput = seq;
@@ -134,33 +137,15 @@ public abstract class RecurrentLayer : Module
             {
                 int k = layer * Directions + d;
                 var (wih, whh, bih, bhh) = _weights[k];
-                // All time steps' input projections in one product: [N, T, I] · [I, G·H] → [N, T, G·H].
-                var xProj = Functional.Linear(layerInput, wih.Data, bih?.Data);
-                var h = h0?.Select(0, k) ?? Tensor.Zeros(new[] { n, Units }, DType);
-                var c = HasCell ? c0?.Select(0, k) ?? Tensor.Zeros(new[] { n, Units }, DType) : null;
-                var perStep = new Tensor[steps];
-                for (int s = 0; s < steps; s++)
-                {
-                    int t = d == 0 ? s : steps - 1 - s;
-                    var hProj = Functional.Linear(h, whh.Data, bhh?.Data);
-                    var (hNew, cNew) = Step(xProj.Select(1, t), hProj, h, c);
-                    if (stepMask is null)
-                    {
-                        (h, c) = (hNew, cNew);
-                        perStep[t] = h;
-                    }
-                    else
-                    {
-                        // Past a sequence's end: keep its state, output zero.
-                        var m = stepMask[t];
-                        perStep[t] = hNew * m;
-                        h = perStep[t] + h * (1.0 - m);
-                        if (c is not null) c = cNew! * m + c * (1.0 - m);
-                    }
-                }
-                outputs[d] = Tensor.Stack(perStep, 1);
-                finalH[k] = h;
-                if (finalC is not null) finalC[k] = c!;
+                // All time steps' input projections in one product: [N, T, I] · [I, G·H] → [N, T, G·H]; the recurrence
+                // is then one op per layer and direction (fused gate kernels, backpropagation through time in one node),
+                // which also adds b_ih: both bias gradients then come from one pass over the gate gradients.
+                var xProj = Functional.Linear(layerInput, wih.Data);
+                var (stepsOut, hN, cN) = Functional.RecurrentSequence(Cell, xProj, bih?.Data, whh.Data, bhh?.Data,
+                    h0?.Select(0, k), HasCell ? c0?.Select(0, k) : null, stepMask, reverse: d == 1);
+                outputs[d] = stepsOut;
+                finalH[k] = hN;
+                if (finalC is not null) finalC[k] = cN!;
             }
             layerInput = Directions == 1 ? outputs[0] : Tensor.Concat(outputs, 2);
             if (layer < NumLayers - 1 && Dropout > 0) layerInput = Functional.Dropout(layerInput, Dropout, IsTraining, _generator);
@@ -169,40 +154,31 @@ public abstract class RecurrentLayer : Module
         return new RecurrentOutput(output, Tensor.Stack(finalH, 0), finalC is null ? null : Tensor.Stack(finalC, 0));
     }
 
-    /// <summary>
-    /// One time step: <paramref name="xProj"/> = x·W_ihᵀ + b_ih and <paramref name="hProj"/> = h·W_hhᵀ + b_hh, both
-    /// [N, G·H]; returns the new hidden (and cell) state.
-    /// </summary>
-    protected abstract (Tensor H, Tensor? C) Step(Tensor xProj, Tensor hProj, Tensor h, Tensor? c);
+    /// <summary>The cell the recurrence runs (equations and gate order).</summary>
+    internal abstract RecurrentCell Cell { get; }
 
-    /// <summary>Per step t, a [N, 1] float mask: 1 where t &lt; length.</summary>
-    private Tensor[] StepMasks(Tensor lengths, int n, int steps)
+    /// <summary>The [N, T] bool step mask of a padded batch: true for t &lt; length.</summary>
+    private Tensor LengthMask(Tensor lengths, int n, int steps)
     {
         if (lengths.Shape.Rank != 1 || lengths.Shape[0] != n || lengths.DType is not (DType.Int32 or DType.Int64))
             throw new ArgumentException($"{GetType().Name}: lengths must be an int tensor [N={n}], got {lengths.DType} {lengths.Shape}.");
         var len = lengths.To(DType.Int64).ToArray<long>();
         if (len.Any(v => v < 1 || v > steps))
             throw new ArgumentException($"{GetType().Name}: every length must be in 1..{steps} (the padded length), got [{string.Join(", ", len)}].");
-        var masks = new Tensor[steps];
-        for (int t = 0; t < steps; t++)
-        {
-            var m = new double[n];
-            for (int b = 0; b < n; b++) m[b] = t < len[b] ? 1 : 0;
-            masks[t] = Tensor.FromArray(m, n, 1).To(DType);
-        }
-        return masks;
+        var m = new bool[n * steps];
+        for (int b = 0; b < n; b++)
+            for (int t = 0; t < len[b]; t++) m[b * steps + t] = true;
+        return Tensor.FromArray(m, n, steps);
     }
 
-    /// <summary>Per step t, a [N, 1] float mask from a [N, T] bool mask (time-major input: [T, N]).</summary>
-    private Tensor[] StepMasks(Tensor mask, Tensor x, int n, int steps)
+    /// <summary>The caller's mask checked and seen batch-first ([N, T]; it is [T, N] for time-major input).</summary>
+    private Tensor BatchFirstMask(Tensor mask, Tensor x, int n, int steps)
     {
-        var m = BatchFirst ? mask : mask.Transpose(0, 1);
-        if (m.DType != DType.Bool || m.Shape.Rank != 2 || m.Shape[0] != n || m.Shape[1] != steps)
+        bool ok = mask.DType == DType.Bool && mask.Shape.Rank == 2
+            && mask.Shape[BatchFirst ? 0 : 1] == n && mask.Shape[BatchFirst ? 1 : 0] == steps;
+        if (!ok)
             throw new ArgumentException($"{GetType().Name}: the mask must be bool {(BatchFirst ? $"[N={n}, T={steps}]" : $"[T={steps}, N={n}]")} (true = real step), got {mask.DType} {mask.Shape} for input {x.Shape}.");
-        var f = m.To(DType);
-        var masks = new Tensor[steps];
-        for (int t = 0; t < steps; t++) masks[t] = f.Narrow(1, t, 1);
-        return masks;
+        return BatchFirst ? mask : mask.Transpose(0, 1);
     }
 
     private void CheckState(Tensor? s, string name, int n)

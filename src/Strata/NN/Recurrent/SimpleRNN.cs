@@ -1,3 +1,5 @@
+using Strata.Backends;
+
 namespace Strata.NN;
 
 /// <summary>
@@ -20,9 +22,5 @@ public sealed class SimpleRNN : RecurrentLayer
 
     protected override int Gates => 1;
 
-    protected override (Tensor H, Tensor? C) Step(Tensor xProj, Tensor hProj, Tensor h, Tensor? c)
-    {
-        var pre = xProj + hProj;
-        return (Nonlinearity == "relu" ? pre.Relu() : pre.Tanh(), null);
-    }
+    internal override RecurrentCell Cell => Nonlinearity == "relu" ? RecurrentCell.RnnRelu : RecurrentCell.RnnTanh;
 }
