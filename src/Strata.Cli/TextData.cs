@@ -64,7 +64,7 @@ internal static class TextData
         }
     }
 
-    /// <summary>Indices of a train/test split that keeps each class's share (the test part of each class rounded up).</summary>
+    /// <summary>Indices of a train/test split that keeps each class's share (the test part of each class rounded up), each part in seeded random order.</summary>
     public static (int[] Train, int[] Test) StratifiedSplit(IReadOnlyList<string> labels, double testFraction, int seed)
     {
         var rng = new Random(seed);
@@ -79,9 +79,12 @@ internal static class TextData
             test.AddRange(idx[..nTest]);
             train.AddRange(idx[nTest..]);
         }
-        train.Sort();
-        test.Sort();
-        return (train.ToArray(), test.ToArray());
+        // Classes mixed in both parts: Fit's validation split takes the last rows, as Keras does.
+        var trainIdx = train.ToArray();
+        var testIdx = test.ToArray();
+        rng.Shuffle(trainIdx);
+        rng.Shuffle(testIdx);
+        return (trainIdx, testIdx);
     }
 
     public static CsvTable Read(string path)
