@@ -67,12 +67,14 @@ Console.WriteLine($"bag-of-words logistic regression: test accuracy {baselineAcc
 
 // Sequence model: manual loop over length-bucketed batches, each padded only to its own longest text.
 sw.Restart();
-int epochs = quick ? 20 : 30;
-var model = new FortuneRnn(tokenizer.VocabSize, classNames.Length, embeddingDim: 64, units: 64, dropout: 0.5, new Generator(seed));
+int epochs = IntArg("--epochs") ?? (quick ? 20 : 30);
+int embeddingDim = IntArg("--embedding") ?? 64, units = IntArg("--units") ?? 64;
+double lr = DoubleArg("--lr") ?? 3e-3, dropout = DoubleArg("--dropout") ?? 0.5, weightDecay = DoubleArg("--weight-decay") ?? 0.05;
+var model = FortuneRnn.Create(tokenizer.VocabSize, classNames.Length, embeddingDim, units, dropout, new Generator(seed));
 // Decoupled weight decay and heavy dropout: with ~2,000 training texts the network overfits within a few epochs.
-var optimizer = new AdamW(model.Parameters(), lr: 3e-3, weightDecay: 0.05);
+var optimizer = new AdamW(model.Parameters(), lr: lr, weightDecay: weightDecay);
 var lossFn = new SparseCategoricalCrossEntropy(fromLogits: true);
-Console.WriteLine($"Embedding 64 → bidirectional GRU 64 → max-pool ⊕ mean embedding → Dense {classNames.Length}: " +
+Console.WriteLine($"Embedding {embeddingDim} (masked padding) → bidirectional GRU {units} → max-pool ⊕ mean embedding → Dense {classNames.Length}: " +
                   $"{model.Parameters().Sum(p => p.Data.Numel):N0} parameters, {epochs} epochs");
 var trainLengths = trainIdx.Select(i => encoded[i].Length).ToArray();
 double bestVal = -1;
@@ -113,7 +115,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{{\"test_accuracy\": {testAccuracy:F4}, \"baseline_accuracy\": {baselineAccuracy:F4}, \"classes\": {classNames.Length}, \"test_size\": {testIdx.Length}, \"best_epoch\": {bestEpoch}, \"train_seconds\": {trainSeconds:F1}, \"quick\": {(quick ? "true" : "false")}}}"));
 return 0;
 
-double Accuracy(FortuneRnn m, int[] idx)
+int? IntArg(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : null; }
+double? DoubleArg(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : null; }
+
+double Accuracy(Model m, int[] idx)
 {
     m.Eval();
     using var noGrad = GradMode.NoGrad();

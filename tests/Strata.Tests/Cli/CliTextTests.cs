@@ -46,7 +46,7 @@ public class CliTextTests : IDisposable
         var arch = new Sequential(new Embedding(40, 16, maskZero: true), new LSTM(16, bidirectional: true), new Dense(3), new Softmax());
         File.WriteAllText(Path.Combine(dir, "bilstm.json"), ModelJson.ToJson(arch, indented: true));
 
-        var train = CliRunner.Run(dir, "train", "--model", "bilstm.json", "--data", "topics.csv", "--epochs", "8", "--batch-size", "16", "--lr", "0.01",
+        var train = CliRunner.Run(dir, "train", "--model", "bilstm.json", "--data", "topics.csv", "--epochs", "12", "--batch-size", "16", "--lr", "0.01",
             "--max-length", "12", "--validation-split", "0", "--out", "run");
         Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
         Assert.Contains("96 train, 24 test texts", train.Stdout);

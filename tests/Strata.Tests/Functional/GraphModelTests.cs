@@ -165,6 +165,33 @@ public class GraphModelTests
     }
 
     [Fact]
+    public void UnknownSequenceLengthStillBuildsEveryLayerAtConstruction()
+    {
+        var ids = Input.Create(new[] { -1 }, DType.Int64);
+        var emb = new Embedding(50, 8, maskZero: true, generator: new Generator(1));
+        var gru = new GRU(6, bidirectional: true, returnSequences: true, generator: new Generator(2));
+        var dense = new Dense(3, generator: new Generator(3));
+        var seq = gru.Call(emb.Call(ids));
+        Assert.Null(seq.Shape);
+        Assert.Equal("[?, 12]", seq.ShapeText);
+        var pooled = new GlobalMaxPooling1D().Call(seq);
+        Assert.Equal(new Shape(12), pooled.Shape);
+        var model = new Model(ids, dense.Call(pooled));
+        // Built now, so an optimizer created next sees every weight.
+        Assert.True(gru.IsBuilt && dense.IsBuilt);
+        Assert.Equal(50 * 8 + 2 * 3 * 6 * (8 + 6 + 2) + 12 * 3 + 3, model.ParameterCount());
+        using var scope = Tensor.Scope();
+        Assert.Equal(new Shape(2, 3), model.Invoke(Tensor.FromArray(new long[] { 1, 2, 3, 4, 5, 6, 7, 0, 0, 0 }, 2, 5)).Shape);
+
+        // Float features of unknown length: the feature dim is known, so the recurrent layer builds as well.
+        var frames = Input.Create(-1, 4);
+        var lstm = new LSTM(5, returnSequences: true, generator: new Generator(4));
+        Assert.Equal("[?, 5]", lstm.Call(frames).ShapeText);
+        Assert.True(lstm.IsBuilt);
+        Assert.Equal(4, lstm.InputSize);
+    }
+
+    [Fact]
     public void UnknownDimsBuildOnFirstRealCall()
     {
         var input = Input.Create(3, -1);

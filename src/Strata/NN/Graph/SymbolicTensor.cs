@@ -8,13 +8,16 @@ namespace Strata.NN;
 /// </summary>
 public sealed class SymbolicTensor
 {
-    internal SymbolicTensor(Module layer, SymbolicTensor[] inputs, Shape? shape, DType dtype)
+    internal SymbolicTensor(Module layer, SymbolicTensor[] inputs, Shape? shape, DType dtype, int[]? partialShape = null)
     {
         Layer = layer;
         Inputs = (SymbolicTensor[])inputs.Clone();
         Shape = shape;
         DType = dtype;
+        _partialShape = shape is Shape known ? known.ToArray() : partialShape is null ? null : (int[])partialShape.Clone();
     }
+
+    private readonly int[]? _partialShape;
 
     internal SymbolicTensor(int[] declaredShape, DType dtype, string? name)
     {
@@ -46,7 +49,10 @@ public sealed class SymbolicTensor
     /// <summary>An input's per-sample shape as declared, −1 marking a dim of unknown size.</summary>
     internal int[]? DeclaredShape { get; }
 
-    internal string ShapeText => Shape?.ToString() ?? (DeclaredShape is null ? "[unknown]" : "[" + string.Join(", ", DeclaredShape.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
+    /// <summary>The per-sample shape with −1 for dims of unknown size (such as a sequence length); null when even the rank is unknown.</summary>
+    internal int[]? PartialShape => DeclaredShape ?? _partialShape;
+
+    internal string ShapeText => Shape?.ToString() ?? (PartialShape is null ? "[unknown]" : "[" + string.Join(", ", PartialShape.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
 
     public override string ToString() =>
         IsInput ? $"SymbolicTensor(Input{(InputName is null ? "" : $" '{InputName}'")}, shape={ShapeText}, dtype={DType})"
