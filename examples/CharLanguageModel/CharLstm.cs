@@ -12,7 +12,8 @@ sealed class CharLstm : Module
     {
         _embedding = new Embedding(vocabSize, embeddingDim, generator: generator);
         _lstm = new LSTM(hidden, inputSize: embeddingDim, numLayers: layers, dropout: dropout, returnSequences: true, generator: generator);
-        _head = new Dense(vocabSize);
+        // Sized now, not on first use: the optimizer is made from Parameters() before any forward pass.
+        _head = new Dense(vocabSize, inputFeatures: hidden, generator: generator);
     }
 
     /// <summary>Logits [N, T, V] for ids [N, T], starting from zero state.</summary>
