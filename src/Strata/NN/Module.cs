@@ -146,7 +146,7 @@ public abstract partial class Module
                 yield return item;
     }
 
-    public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter);
+    public IEnumerable<Parameter> Parameters() => new ModuleParameters(this);
 
     /// <summary>Total number of scalar parameters (only built layers count).</summary>
     public long ParameterCount() => Parameters().Sum(p => p.Numel);

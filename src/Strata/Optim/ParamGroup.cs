@@ -25,6 +25,7 @@ public sealed class ParamGroup
     /// <summary>A group of <paramref name="parameters"/> (the sequence is copied).</summary>
     public ParamGroup(IEnumerable<Parameter> parameters)
     {
+        if (parameters is NN.ModuleParameters fromModule) fromModule.CheckBuilt("Optimizer");
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToList();
         for (int i = 0; i < Parameters.Count; i++)
