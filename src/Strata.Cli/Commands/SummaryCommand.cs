@@ -15,6 +15,8 @@ internal static class SummaryCommand
             var m = ModelFiles.Load(r.GetValue(model)!);
             Console.WriteLine(m.Summary());
             Console.WriteLine($"trained epochs: {m.Epoch}");
+            if (m.Tokenizer is { } t) Console.WriteLine($"tokenizer: {t.GetType().Name} ({t.VocabSize} ids)");
+            if (m.ClassNames is { } names) Console.WriteLine($"classes: {string.Join(", ", names)}");
             return 0;
         });
         return command;

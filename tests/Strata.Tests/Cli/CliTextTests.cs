@@ -65,6 +65,11 @@ public class CliTextTests : IDisposable
         Assert.Equal(30, (int)evaluation["test_samples"]!);
         Assert.True((double)evaluation["test_accuracy"]! > 0.8, evaluate.Stdout);
 
+        var summary = CliRunner.Run(dir, "summary", "--model", "run/model.safetensors");
+        Assert.True(summary.ExitCode == 0, summary.Stderr);
+        Assert.Contains("tokenizer: WordTokenizer", summary.Stdout);
+        Assert.Contains("classes: food, sport, tech", summary.Stdout);
+
         File.WriteAllText(Path.Combine(dir, "lines.txt"), "the coach and the team score a goal\nbake the bread and the soup\n\nthe compiler has a cache bug\n");
         var predict = CliRunner.Run(dir, "predict", "--model", "run/model.safetensors", "--input", "lines.txt");
         Assert.True(predict.ExitCode == 0, predict.Stderr);
