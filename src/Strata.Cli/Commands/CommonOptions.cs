@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Strata.Cli.Commands;
 
@@ -38,4 +39,15 @@ internal static class CommonOptions
 
     public static Option<string> RequiredPath(string name, string description, string helpName) =>
         new(name) { Description = description, Required = true, HelpName = helpName };
+
+    /// <summary>A fraction option: in [0, 1) with <paramref name="allowZero"/>, else in (0, 1).</summary>
+    public static Option<double> Fraction(Option<double> option, bool allowZero)
+    {
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue<double>(r, out var v) && (v >= 1 || v < 0 || (v == 0 && !allowZero)))
+                r.AddError($"{option.Name} must be in {(allowZero ? "[0, 1)" : "(0, 1)")}, got {v.ToString(CultureInfo.InvariantCulture)}.");
+        });
+        return option;
+    }
 }

@@ -26,7 +26,7 @@ internal static class TrainCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw, sgd, rmsprop or adagrad", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong(Optimizers.Names.ToArray());
         var seed = new Option<int>("--seed") { Description = "seed for initialisation, shuffling and dropout", DefaultValueFactory = _ => 42 };
-        var valSplit = Fraction(new Option<double>("--validation-split") { Description = "fraction of the training data held out for validation, in [0, 1)", DefaultValueFactory = _ => 0.1 }, allowZero: true);
+        var valSplit = CommonOptions.Fraction(new Option<double>("--validation-split") { Description = "fraction of the training data held out for validation, in [0, 1)", DefaultValueFactory = _ => 0.1 }, allowZero: true);
         var schedule = new Option<string>("--lr-schedule") { Description = "constant, or cosine: the rate decays from --lr to 0 over the epochs (cosine annealing, stepped per epoch)", DefaultValueFactory = _ => "cosine" };
         schedule.AcceptOnlyFromAmong("constant", "cosine");
         var output = new Option<string?>("--out") { Description = "run folder (default: runs/<timestamp>)", HelpName = "DIR" };
@@ -40,17 +40,6 @@ internal static class TrainCommand
         command.SetAction(r => Run(new Settings(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batchSize), r.GetValue(lr),
             r.GetValue(optimizer)!, r.GetValue(seed), r.GetValue(valSplit), r.GetValue(output), r.GetValue(schedule)!, text.Read(r))));
         return command;
-    }
-
-    /// <summary>A fraction option: in [0, 1) with <paramref name="allowZero"/>, else in (0, 1).</summary>
-    internal static Option<double> Fraction(Option<double> option, bool allowZero)
-    {
-        option.Validators.Add(r =>
-        {
-            if (CommonOptions.TryGetValue<double>(r, out var v) && (v >= 1 || v < 0 || (v == 0 && !allowZero)))
-                r.AddError($"{option.Name} must be in {(allowZero ? "[0, 1)" : "(0, 1)")}, got {v.ToString(CultureInfo.InvariantCulture)}.");
-        });
-        return option;
     }
 
     private sealed record Settings(string ModelSpec, string? DataPath, int Epochs, int BatchSize, double Lr, string OptimizerName, int Seed,
