@@ -32,6 +32,8 @@ public static class Program
             Parts(reps);
             double step = TrainStep(reps);
             Console.WriteLine($"{"train step",-22} {step,8:F3} ms (thread cpu {_lastCpu,8:F3} ms)   {Batch / step * 1000,8:F0} samples/s");
+            double tail = TailStep(reps);
+            Console.WriteLine($"{"tail step (dense part)",-22} {tail,8:F3} ms (thread cpu {_lastCpu,8:F3} ms)");
             InferOne(reps);
         }
         return 0;
@@ -182,6 +184,29 @@ public static class Program
             Console.WriteLine($"  {l,2} {layer.GetType().Name,-17} {us,8:F1} µs (thread cpu {_lastCpu * 1000 / calls,8:F1} µs)");
             input = layer.Invoke(inp);
         }
+    }
+
+    // The step of the model's dense tail alone (Flatten, Dense 1600-128, ReLU, Dropout, Dense 128-10, loss, Adam) on
+    // pool2-shaped input: what the step costs beyond the convolution part.
+    private static double TailStep(int reps)
+    {
+        var g = new Generator(4);
+        var model = new Sequential(new Flatten(), new Dense(128), new ReLU(), new Dropout(0.5), new Dense(10));
+        var x = Tensor.Rand(new[] { Batch, 64, 5, 5 }, g);
+        var labels = new long[Batch];
+        for (int i = 0; i < Batch; i++) labels[i] = i % 10;
+        var y = Tensor.FromArray(labels, Batch);
+        using (Tensor.Scope()) model.Invoke(x);
+        model.Train();
+        var opt = new Adam(model.Parameters(), lr: 1e-3);
+        var loss = new SparseCategoricalCrossEntropy(fromLogits: true);
+        return Time(reps, () =>
+        {
+            using var s = Tensor.Scope();
+            opt.ZeroGrad();
+            loss.Forward(model.Invoke(x), y).Backward();
+            opt.Step();
+        });
     }
 
     private static double TrainStep(int reps)
