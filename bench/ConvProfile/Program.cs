@@ -23,7 +23,7 @@ public static class Program
         var threads = args.Length > 1 ? args.Skip(1).Select(int.Parse).ToArray() : new[] { 1, 2 };
         // Tiered JIT: the first calls run unoptimised code, so everything runs once untimed before any figure is taken.
         _quiet = true;
-        for (int i = 0; i < 3; i++) { Parts(10); TrainStep(10); }
+        for (int i = 0; i < 3; i++) { Parts(10); TrainStep(10); InferOne(3); }
         _quiet = false;
         foreach (int t in threads)
         {
@@ -32,6 +32,9 @@ public static class Program
             Parts(reps);
             double step = TrainStep(reps);
             Console.WriteLine($"{"train step",-22} {step,8:F3} ms (thread cpu {_lastCpu,8:F3} ms)   {Batch / step * 1000,8:F0} samples/s");
+            double tail = TailStep(reps);
+            Console.WriteLine($"{"tail step (dense part)",-22} {tail,8:F3} ms (thread cpu {_lastCpu,8:F3} ms)");
+            InferOne(reps);
         }
         return 0;
     }
@@ -129,6 +132,17 @@ public static class Program
                     ConvKernels.Im2ColImage(src + n * 32 * 169, 169, 13, 1, 32, 13, 13, 3, 3, 11, 11, 1, 1, 0, 0, 1, 1, col, 121);
             }
         }));
+        // conv2's GEMM on a single image (batch-1 inference): weights [64, 288] times its im2col [288, 121].
+        Report("conv2 gemm 1 image", Time(reps, () =>
+        {
+            unsafe
+            {
+                float* wp = (float*)Strata.Backends.Cpu.HostMemory.PointerOf(w2.Desc.Buffer!);
+                float* col = (float*)Strata.Backends.Cpu.HostMemory.PointerOf(colBuf.Desc.Buffer!);
+                float* yp = (float*)Strata.Backends.Cpu.HostMemory.PointerOf(y2.Desc.Buffer!);
+                Gemm.Sgemm(64, 121, 288, wp, 288, 1, col, 121, 1, yp, 121, 1, false);
+            }
+        }), 2.0 * 64 * 121 * 288);
         Report("relu2 fwd", Time(reps, () => { using var s = Tensor.Scope(); y2.Relu(); }));
         Report("pool2 fwd", Time(reps, () => be.MaxPool2d(y2.Desc, p2.Desc, i2.Desc, pool)));
         var ys = Tensor.Randn(new[] { 1, 32, 26, 26 }, g);
@@ -136,6 +150,63 @@ public static class Program
         var isml = Tensor.Zeros(new[] { 1, 32, 13, 13 }, DType.Int64);
         Report("pool1 fwd 1 image x64", Time(reps, () => { for (int i = 0; i < 64; i++) be.MaxPool2d(ys.Desc, ps.Desc, isml.Desc, pool); }));
         Report("pool2 bwd", Time(reps, () => be.MaxPool2dBackward(p2.Desc, i2.Desc, y2.Desc)));
+    }
+
+    // Batch-1 eval inference as infer/cnn/batch=1 runs it (no autograd, a scope per call), whole and per layer; a
+    // rep is 100 calls, so the figures are µs per call.
+    private static void InferOne(int reps)
+    {
+        var g = new Generator(3);
+        var model = new Sequential(
+            new Conv2D(32, 3, inChannels: 1, generator: g), new ReLU(), new MaxPool2D(2),
+            new Conv2D(64, 3, inChannels: 32, generator: g), new ReLU(), new MaxPool2D(2),
+            new Flatten(), new Dense(128, inputFeatures: 1600, generator: g), new ReLU(), new Dropout(0.5), new Dense(10, inputFeatures: 128, generator: g));
+        model.Eval();
+        var x = Tensor.Rand(new[] { 1, 1, 28, 28 }, g);
+        using var noGrad = Strata.Autograd.GradMode.NoGrad();
+        const int calls = 100;
+        double whole = Time(reps, () =>
+        {
+            for (int i = 0; i < calls; i++) { using var s = Tensor.Scope(); model.Invoke(x); }
+        }) * 1000 / calls;
+        if (_quiet) return;
+        Console.WriteLine($"{"infer batch=1",-22} {whole,8:F1} µs (thread cpu {_lastCpu * 1000 / calls,8:F1} µs)");
+        using var keep = Tensor.Scope();
+        var input = x;
+        for (int l = 0; l < model.Count; l++)
+        {
+            var layer = model[l];
+            var inp = input;
+            double us = Time(reps, () =>
+            {
+                for (int i = 0; i < calls; i++) { using var s = Tensor.Scope(); layer.Invoke(inp); }
+            }) * 1000 / calls;
+            Console.WriteLine($"  {l,2} {layer.GetType().Name,-17} {us,8:F1} µs (thread cpu {_lastCpu * 1000 / calls,8:F1} µs)");
+            input = layer.Invoke(inp);
+        }
+    }
+
+    // The step of the model's dense tail alone (Flatten, Dense 1600-128, ReLU, Dropout, Dense 128-10, loss, Adam) on
+    // pool2-shaped input: what the step costs beyond the convolution part.
+    private static double TailStep(int reps)
+    {
+        var g = new Generator(4);
+        var model = new Sequential(new Flatten(), new Dense(128), new ReLU(), new Dropout(0.5), new Dense(10));
+        var x = Tensor.Rand(new[] { Batch, 64, 5, 5 }, g);
+        var labels = new long[Batch];
+        for (int i = 0; i < Batch; i++) labels[i] = i % 10;
+        var y = Tensor.FromArray(labels, Batch);
+        using (Tensor.Scope()) model.Invoke(x);
+        model.Train();
+        var opt = new Adam(model.Parameters(), lr: 1e-3);
+        var loss = new SparseCategoricalCrossEntropy(fromLogits: true);
+        return Time(reps, () =>
+        {
+            using var s = Tensor.Scope();
+            opt.ZeroGrad();
+            loss.Forward(model.Invoke(x), y).Backward();
+            opt.Step();
+        });
     }
 
     private static double TrainStep(int reps)

@@ -130,6 +130,35 @@ public unsafe class GemmTests
         Assert.Equal(new float[4], c);
     }
 
+    [Fact]
+    public void SerialRequestMatchesParallelBitsAndReference()
+    {
+        // The shape of conv2 on one image (the convolution asks for a serial product below its work threshold).
+        const int m = 64, n = 121, k = 288;
+        int saved = CpuThreadPool.Threads;
+        var a = Array.ConvertAll(Random(m * k, 31), x => (float)x);
+        var b = Array.ConvertAll(Random(k * n, 32), x => (float)x);
+        var serial = new float[m * n];
+        var parallel = new float[m * n];
+        var reference = new float[m * n];
+        try
+        {
+            CpuThreadPool.Threads = 2;
+            fixed (float* pa = a, pb = b, ps = serial, pp = parallel, pr = reference)
+            {
+                Gemm.Sgemm(m, n, k, pa, k, 1, pb, n, 1, ps, n, 1, false, parallel: false);
+                Gemm.Sgemm(m, n, k, pa, k, 1, pb, n, 1, pp, n, 1, false, parallel: true);
+                Gemm.Reference(m, n, k, pa, k, 1, pb, n, 1, pr, n, 1, false);
+            }
+        }
+        finally
+        {
+            CpuThreadPool.Threads = saved;
+        }
+        Assert.Equal(parallel, serial);
+        AssertClose(reference, serial, k, 1.2e-7, "serial Sgemm");
+    }
+
     [Theory]
     [InlineData(300, 300, 300)]
     [InlineData(1, 1000, 300)]

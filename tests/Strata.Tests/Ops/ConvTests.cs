@@ -60,6 +60,7 @@ public class ConvTests
     [InlineData(2, 64, 20, 20, 4, 5, 5, 1, 1, 2, 2, 1, 1, 1, true)] // K = 1600: several column tiles per image
     [InlineData(5, 1, 28, 28, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv1: small-K kernels
     [InlineData(20, 32, 13, 13, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv2: 3 images per GEMM, last group partial
+    [InlineData(1, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv2 on one image: GEMMs kept on the calling thread
     [InlineData(3, 4, 9, 10, 4, 2, 2, 2, 1, 1, 1, 1, 1, 2, true)] // small K with groups, stride and padding
     [InlineData(9, 6, 7, 8, 6, 3, 3, 1, 1, 2, 1, 2, 1, 3, false)] // grouped images with groups, dilation, padding
     [InlineData(6, 5, 11, 11, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, true)] // grouped images, stride 2 (no row copies)

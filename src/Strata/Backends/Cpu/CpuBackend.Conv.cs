@@ -36,12 +36,13 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    internal static void GemmT<T>(int m, int n, int k, T* a, int rsa, int csa, T* b, int rsb, int csb, T* c, int rsc, int csc, bool accumulate)
+    internal static void GemmT<T>(int m, int n, int k, T* a, int rsa, int csa, T* b, int rsb, int csb, T* c, int rsc, int csc, bool accumulate,
+        bool parallel = true)
         where T : unmanaged
     {
         if (typeof(T) == typeof(float))
-            Gemm.Sgemm(m, n, k, (float*)a, rsa, csa, (float*)b, rsb, csb, (float*)c, rsc, csc, accumulate);
+            Gemm.Sgemm(m, n, k, (float*)a, rsa, csa, (float*)b, rsb, csb, (float*)c, rsc, csc, accumulate, parallel);
         else
-            Gemm.Dgemm(m, n, k, (double*)a, rsa, csa, (double*)b, rsb, csb, (double*)c, rsc, csc, accumulate);
+            Gemm.Dgemm(m, n, k, (double*)a, rsa, csa, (double*)b, rsb, csb, (double*)c, rsc, csc, accumulate, parallel);
     }
 }

@@ -13,6 +13,10 @@ public sealed unsafe partial class CpuBackend
     private const int MaxGroupColumns = 1024;
     // Below this many multiply-adds the thread dispatch costs more than it saves.
     private const long ParallelWork = 1 << 16;
+    // Below this many multiply-adds in the whole call (conv2 of the seed CNN on one image: 2.2M) the GEMMs stay on the
+    // calling thread: splitting a ~30 µs product measured never faster on 2 threads and up to 2x slower when the
+    // worker's wake-up lands late (ConvProfile "conv2 gemm 1 image": 29 µs on 1 thread, 29-54 µs on 2).
+    private const long SerialGemmWork = 1 << 22;
 
     /// <summary>
     /// One conv2d call's geometry and operands. "x" is the conv input side (input or its gradient), "y" the output side
@@ -33,7 +37,7 @@ public sealed unsafe partial class CpuBackend
         private readonly int N, C, H, W, O, OH, OW, KH, KW, G, Cg, Og, K, OHW;
         private readonly int SH, SW, PH, PW, DH, DW;
         private readonly int _tile, _ipt, _tasks;
-        private readonly bool _direct, _grouped, _smallK;
+        private readonly bool _direct, _grouped, _smallK, _gemmParallel;
 
         public ConvJob(CpuBackend backend, in TensorDesc x, in TensorDesc w, in TensorDesc y, in Conv2dParams p)
         {
@@ -55,6 +59,7 @@ public sealed unsafe partial class CpuBackend
                 ? Math.Clamp(Math.Min(GroupElements / (K * OHW), MaxGroupColumns / OHW), 1, Math.Max(1, N))
                 : 1;
             _tasks = (N + _ipt - 1) / _ipt;
+            _gemmParallel = (long)N * O * K * OHW >= SerialGemmWork;
         }
 
         private bool Parallel => _tasks > 1 && (long)N * O * K * OHW > ParallelWork;
@@ -114,12 +119,12 @@ public sealed unsafe partial class CpuBackend
                         if (_smallK) ConvKernels.SmallKForward(Og, OHW, K, wg, col, cols, bg, yg, OHW);
                         else
                         {
-                            GemmT(Og, OHW, K, wg, K, 1, col, cols, 1, yg, OHW, 1, false);
+                            GemmT(Og, OHW, K, wg, K, 1, col, cols, 1, yg, OHW, 1, false, _gemmParallel);
                             if (bg != null) AddRowBias(yg, bg);
                         }
                         continue;
                     }
-                    GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false);
+                    GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false, _gemmParallel);
                     for (int n = n0; n < n1; n++)
                         for (int o = 0; o < Og; o++)
                         {
@@ -151,7 +156,7 @@ public sealed unsafe partial class CpuBackend
                 for (int g = 0; g < G; g++)
                     GemmT(Og, OHW, K, _w + (long)g * Og * K, K, 1,
                         _x + n * _xsN + g * Cg * _xsC, (int)_xsC, 1,
-                        yn + (long)g * Og * OHW, OHW, 1, false);
+                        yn + (long)g * Og * OHW, OHW, 1, false, _gemmParallel);
             }
             else
             {
@@ -164,7 +169,7 @@ public sealed unsafe partial class CpuBackend
                         {
                             int t = Math.Min(_tile, OHW - c0);
                             Im2ColTile(n, g, c0, t, col);
-                            GemmT(Og, t, K, _w + (long)g * Og * K, K, 1, col, t, 1, yn + (long)g * Og * OHW + c0, OHW, 1, false);
+                            GemmT(Og, t, K, _w + (long)g * Og * K, K, 1, col, t, 1, yn + (long)g * Og * OHW + c0, OHW, 1, false, _gemmParallel);
                         }
                 }
                 finally { buf.Release(); }
@@ -202,7 +207,7 @@ public sealed unsafe partial class CpuBackend
                     T* b;
                     if (single) b = _y + ((long)n0 * O + g * Og) * OHW;
                     else { GatherY(g, n0, n1, gyg); b = gyg; }
-                    GemmT(K, cols, Og, _w + (long)g * Og * K, 1, K, b, cols, 1, col, cols, 1, false);
+                    GemmT(K, cols, Og, _w + (long)g * Og * K, 1, K, b, cols, 1, col, cols, 1, false, _gemmParallel);
                     for (int n = n0; n < n1; n++)
                         ConvKernels.Col2ImImage(_x + n * _xsN + g * Cg * _xsC, Cg, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW,
                             col + (n - n0) * OHW, cols);
@@ -219,7 +224,7 @@ public sealed unsafe partial class CpuBackend
             {
                 for (int g = 0; g < G; g++)
                     GemmT(K, OHW, Og, _w + (long)g * Og * K, 1, K, gyn + (long)g * Og * OHW, OHW, 1,
-                        gxn + g * Cg * _xsC, (int)_xsC, 1, false);
+                        gxn + g * Cg * _xsC, (int)_xsC, 1, false, _gemmParallel);
                 return;
             }
             new Span<T>(gxn, C * H * W).Clear();
@@ -231,7 +236,7 @@ public sealed unsafe partial class CpuBackend
                     for (int c0 = 0; c0 < OHW; c0 += _tile)
                     {
                         int t = Math.Min(_tile, OHW - c0);
-                        GemmT(K, t, Og, _w + (long)g * Og * K, 1, K, gyn + (long)g * Og * OHW + c0, OHW, 1, col, t, 1, false);
+                        GemmT(K, t, Og, _w + (long)g * Og * K, 1, K, gyn + (long)g * Og * OHW + c0, OHW, 1, col, t, 1, false, _gemmParallel);
                         Col2ImTile(n, g, c0, t, col);
                     }
             }
@@ -284,7 +289,7 @@ public sealed unsafe partial class CpuBackend
                 for (int n = n0; n < n1; n++)
                 {
                     GemmT(Og, K, OHW, _y + (long)n * O * OHW + (long)g * Og * OHW, OHW, 1,
-                        _x + n * _xsN + g * Cg * _xsC, 1, (int)_xsC, gw, K, 1, !first);
+                        _x + n * _xsN + g * Cg * _xsC, 1, (int)_xsC, gw, K, 1, !first, _gemmParallel);
                     first = false;
                 }
             }
@@ -303,7 +308,7 @@ public sealed unsafe partial class CpuBackend
                         if (m1 - m0 == 1) a = _y + ((long)m0 * O + g * Og) * OHW;
                         else { GatherY(g, m0, m1, gyg); a = gyg; }
                         if (_smallK) ConvKernels.SmallKWeightGrad(Og, cols, K, a, cols, col, cols, gw, !first);
-                        else GemmT(Og, K, cols, a, cols, 1, col, 1, cols, gw, K, 1, !first);
+                        else GemmT(Og, K, cols, a, cols, 1, col, 1, cols, gw, K, 1, !first, _gemmParallel);
                         first = false;
                     }
                 }
@@ -320,7 +325,7 @@ public sealed unsafe partial class CpuBackend
                         {
                             int t = Math.Min(_tile, OHW - c0);
                             Im2ColTile(n, g, c0, t, col);
-                            GemmT(Og, K, t, _y + (long)n * O * OHW + (long)g * Og * OHW + c0, OHW, 1, col, 1, t, gw, K, 1, !first);
+                            GemmT(Og, K, t, _y + (long)n * O * OHW + (long)g * Og * OHW + c0, OHW, 1, col, 1, t, gw, K, 1, !first, _gemmParallel);
                             first = false;
                         }
                 }

@@ -14,11 +14,18 @@ internal static unsafe class Gemm
     public static readonly GemmKernel<float> SgemmKernel = SupportedSgemmKernels()[0];
     public static readonly GemmKernel<double> DgemmKernel = SupportedDgemmKernels()[0];
 
-    public static void Sgemm(int m, int n, int k, float* a, int rsa, int csa, float* b, int rsb, int csb, float* c, int rsc, int csc, bool accumulate)
-        => Run(SgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate);
+    /// <remarks>
+    /// <paramref name="parallel"/> false keeps the product on the calling thread: a caller that knows the whole
+    /// operation is small (a single-image convolution) avoids a dispatch whose wake-up costs more than it saves.
+    /// Results are the same either way (the driver never splits K).
+    /// </remarks>
+    public static void Sgemm(int m, int n, int k, float* a, int rsa, int csa, float* b, int rsb, int csb, float* c, int rsc, int csc, bool accumulate,
+        bool parallel = true)
+        => Run(SgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel);
 
-    public static void Dgemm(int m, int n, int k, double* a, int rsa, int csa, double* b, int rsb, int csb, double* c, int rsc, int csc, bool accumulate)
-        => Run(DgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate);
+    public static void Dgemm(int m, int n, int k, double* a, int rsa, int csa, double* b, int rsb, int csb, double* c, int rsc, int csc, bool accumulate,
+        bool parallel = true)
+        => Run(DgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel);
 
     /// <summary>Kernels usable on this machine, fastest first (tests run every one of them).</summary>
     internal static GemmKernel<float>[] SupportedSgemmKernels()
@@ -52,7 +59,7 @@ internal static unsafe class Gemm
 
     /// <summary>Runs one GEMM with an explicit kernel (the public entry points pass the startup choice).</summary>
     internal static void Run<T>(in GemmKernel<T> kernel, int m, int n, int k, T* a, nint rsa, nint csa, T* b, nint rsb, nint csb,
-        T* c, nint rsc, nint csc, bool accumulate)
+        T* c, nint rsc, nint csc, bool accumulate, bool parallel = true)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         if (m <= 0 || n <= 0) return;
@@ -74,7 +81,7 @@ internal static unsafe class Gemm
             GemmVector<T>.Run(m, k, b, rsb, a, csa, rsa, c, rsc, accumulate);
             return;
         }
-        GemmDriver<T>.Run(kernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate);
+        GemmDriver<T>.Run(kernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel);
     }
 
     internal static void Reference<T>(int m, int n, int k, T* a, int rsa, int csa, T* b, int rsb, int csb, T* c, int rsc, int csc, bool accumulate)

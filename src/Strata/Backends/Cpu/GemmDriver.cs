@@ -34,7 +34,7 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     private const long MaxPackedB = 4L << 20;
 
     public static void Run(in GemmKernel<T> kernel, int m, int n, int k, T* a, nint rsa, nint csa, T* b, nint rsb, nint csb,
-        T* c, nint rsc, nint csc, bool accumulate)
+        T* c, nint rsc, nint csc, bool accumulate, bool parallel = true)
     {
         var d = _forThread ??= new GemmDriver<T>();
         d._kern = kernel;
@@ -43,14 +43,14 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
         d._b = b; d._rsb = rsb; d._csb = csb;
         d._c = c; d._rsc = rsc; d._csc = csc;
         d._accumulate = accumulate;
-        d.Execute(n);
+        d.Execute(n, parallel);
     }
 
-    private void Execute(int n)
+    private void Execute(int n, bool parallel)
     {
         ref readonly var kern = ref _kern;
         int m = _m, k = _k, nr = kern.Nr;
-        int threads = (long)m * n * k < ParallelThreshold ? 1 : CpuThreadPool.Threads;
+        int threads = !parallel || (long)m * n * k < ParallelThreshold ? 1 : CpuThreadPool.Threads;
         int kBlocks = (k + kern.Kc - 1) / kern.Kc;
         int ncMax = (int)Math.Clamp(MaxPackedB / k / nr * nr, nr, kern.Nc);
         for (int jc = 0; jc < n; jc += ncMax)
