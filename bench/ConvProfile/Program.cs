@@ -188,35 +188,20 @@ public static class Program
 
     // The step of the model's dense tail alone (Flatten, Dense 1600-128, ReLU, Dropout, Dense 128-10, loss, Adam) on
     // pool2-shaped input: what the step costs beyond the convolution part.
-    private static double TailStep(int reps)
-    {
-        var g = new Generator(4);
-        var model = new Sequential(new Flatten(), new Dense(128), new ReLU(), new Dropout(0.5), new Dense(10));
-        var x = Tensor.Rand(new[] { Batch, 64, 5, 5 }, g);
-        var labels = new long[Batch];
-        for (int i = 0; i < Batch; i++) labels[i] = i % 10;
-        var y = Tensor.FromArray(labels, Batch);
-        using (Tensor.Scope()) model.Invoke(x);
-        model.Train();
-        var opt = new Adam(model.Parameters(), lr: 1e-3);
-        var loss = new SparseCategoricalCrossEntropy(fromLogits: true);
-        return Time(reps, () =>
-        {
-            using var s = Tensor.Scope();
-            opt.ZeroGrad();
-            loss.Forward(model.Invoke(x), y).Backward();
-            opt.Step();
-        });
-    }
+    private static double TailStep(int reps) =>
+        TimeTrainStep(reps, new Sequential(new Flatten(), new Dense(128), new ReLU(), new Dropout(0.5), new Dense(10)),
+            Tensor.Rand(new[] { Batch, 64, 5, 5 }, new Generator(4)));
 
-    private static double TrainStep(int reps)
-    {
-        var g = new Generator(2);
-        var model = new Sequential(
+    private static double TrainStep(int reps) =>
+        TimeTrainStep(reps, new Sequential(
             new Conv2D(32, 3), new ReLU(), new MaxPool2D(2),
             new Conv2D(64, 3), new ReLU(), new MaxPool2D(2),
-            new Flatten(), new Dense(128), new ReLU(), new Dropout(0.5), new Dense(10));
-        var x = Tensor.Rand(new[] { Batch, 1, 28, 28 }, g);
+            new Flatten(), new Dense(128), new ReLU(), new Dropout(0.5), new Dense(10)),
+            Tensor.Rand(new[] { Batch, 1, 28, 28 }, new Generator(2)));
+
+    /// <summary>Median time of one Adam training step of <paramref name="model"/> on <paramref name="x"/> (built first).</summary>
+    private static double TimeTrainStep(int reps, Sequential model, Tensor x)
+    {
         var labels = new long[Batch];
         for (int i = 0; i < Batch; i++) labels[i] = i % 10;
         var y = Tensor.FromArray(labels, Batch);
