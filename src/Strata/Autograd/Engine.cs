@@ -7,6 +7,9 @@ internal static class Engine
     [ThreadStatic] private static Stack<(Node node, int next)>? _stack;
     [ThreadStatic] private static int _visitStamp;
 
+    /// <summary>Profiling hook (bench/ConvProfile): when set, receives each node's op name and backward time in ticks.</summary>
+    internal static Action<Node, long>? NodeTimer;
+
     public static bool ShouldRecord(Tensor a) => GradMode.IsEnabled && a.RequiresGrad;
 
     public static bool ShouldRecord(Tensor a, Tensor b) => GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad);
@@ -60,7 +63,13 @@ internal static class Engine
                 throw new InvalidOperationException($"Backward: trying to backward through the graph a second time ('{n.Op}' was already released). Pass retainGraph: true to the first Backward call if you need to.");
             Array.Clear(n.Grads);
             n.GradSlice = null;
-            n.Backward!(g, n);
+            if (NodeTimer is { } timer)
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                n.Backward!(g, n);
+                timer(n, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+            }
+            else n.Backward!(g, n);
             var slice = n.GradSlice;
             for (int k = 0; k < n.Inputs.Length; k++)
             {

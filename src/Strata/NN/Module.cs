@@ -46,6 +46,9 @@ public abstract partial class Module
         return y;
     }
 
+    /// <summary>Sets the output shape Summary() reports, for a container that ran this layer in a rewritten order.</summary>
+    internal void NoteOutputShape(Shape shape) => _lastOutputShape = shape;
+
     /// <summary>Same as <see cref="Invoke(Tensor)"/>.</summary>
     public Tensor Call(Tensor x) => Invoke(x);
 

