@@ -31,6 +31,7 @@ public static class Program
         }
         UseMin = args.Contains("--min");
         args = args.Where(a => a != "--min").ToArray();
+        if (args.Length > 0 && args[0] == "--fused") { FusedParts(args.Length > 1 ? int.Parse(args[1]) : 1); return 0; }
         if (args.Length > 0 && args[0] == "--mlp") { MlpInfer(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--gemm") { GemmShapes(args.Length > 1 ? int.Parse(args[1]) : 50); return 0; }
         if (args.Length > 1 && args[0] == "--ops")
@@ -368,6 +369,36 @@ public static class Program
             float* xp = (float*)HostMemory.PointerOf(x.Desc.Buffer!), wp = (float*)HostMemory.PointerOf(w.Desc.Buffer!), yp = (float*)HostMemory.PointerOf(y.Desc.Buffer!);
             double gemm = Time(20, () => { for (int i = 0; i < calls; i++) Gemm.Sgemm(256, 128, 784, xp, 784, 1, wp, 1, 784, yp, 128, 1, false); }) * 1000 / calls;
             Console.WriteLine($"  gemm 256x128x784 {gemm,8:F1} µs  {2.0 * 256 * 128 * 784 / gemm / 1e3,6:F1} GFLOP/s");
+        }
+    }
+
+    // conv1 + pool1 of the seed CNN, fused kernel against the unfused ops it replaces (fastest of 40 repetitions each, so
+    // the two can be compared within one run on a noisy machine).
+    private static void FusedParts(int threads)
+    {
+        CpuThreadPool.Threads = threads;
+        using var scope = Tensor.Scope();
+        var g = new Generator(1);
+        var be = BackendRegistry.For(Device.Cpu);
+        var p = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);
+        var pool = new Pool2dParams(2, 2, 2, 2, 0, 0, 1, 1);
+        var x = Tensor.Randn(new[] { Batch, 1, 28, 28 }, g);
+        var w1 = Tensor.Randn(new[] { 32, 1, 3, 3 }, g); var b1 = Tensor.Randn(new[] { 32 }, g);
+        var y1 = Tensor.Randn(new[] { Batch, 32, 26, 26 }, g);
+        var gw1 = Tensor.Zeros(new[] { 32, 1, 3, 3 });
+        var p1 = Tensor.Randn(new[] { Batch, 32, 13, 13 }, g);
+        var i64 = Tensor.Zeros(new[] { Batch, 32, 13, 13 }, DType.Int64);
+        var i32 = Tensor.Zeros(new[] { Batch, 32, 13, 13 }, DType.Int32);
+        var gp = Tensor.Randn(new[] { Batch, 32, 13, 13 }, g);
+        UseMin = true;
+        for (int round = 0; round < 2; round++)
+        {
+            Report("unfused conv1 fwd", Time(40, () => be.Conv2d(x.Desc, w1.Desc, b1.Desc, y1.Desc, p)));
+            Report("unfused pool1 fwd", Time(40, () => be.MaxPool2d(y1.Desc, p1.Desc, i64.Desc, pool)));
+            Report("unfused pool1 bwd", Time(40, () => be.MaxPool2dBackward(gp.Desc, i64.Desc, y1.Desc)));
+            Report("unfused conv1 wgrad", Time(40, () => be.Conv2dBackwardWeight(x.Desc, y1.Desc, gw1.Desc, p)));
+            Report("fused conv1+pool1 fwd", Time(40, () => be.Conv2dMaxPool2x2(x.Desc, w1.Desc, b1.Desc, p1.Desc, i32.Desc, p)));
+            Report("fused wgrad", Time(40, () => be.Conv2dMaxPool2x2BackwardWeight(x.Desc, gp.Desc, i32.Desc, gw1.Desc, p)));
         }
     }
 }

@@ -21,6 +21,24 @@ public partial interface IBackend
     /// <summary>gw[O,C/groups,kH,kW] = gradient of conv2d w.r.t. its weight, summed over images in index order.</summary>
     void Conv2dBackwardWeight(in TensorDesc x, in TensorDesc gy, in TensorDesc gw, in Conv2dParams p);
 
+    /// <summary>
+    /// Whether <see cref="Conv2dMaxPool2x2"/> has a kernel for this convolution (an optional fusion: when false the op
+    /// runs conv2d and max_pool2d separately). x [N,C,H,W], w [O,C,kH,kW].
+    /// </summary>
+    bool SupportsConv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in Conv2dParams p);
+
+    /// <summary>
+    /// y[N,O,OH/2,OW/2] = max_pool2d(conv2d(x, w) + bias, 2x2, stride 2) without materialising the conv output;
+    /// indices (int32) get the flat h·OW+w position of each maximum in its conv output plane, as <see cref="MaxPool2d"/>.
+    /// </summary>
+    void Conv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in TensorDesc bias, in TensorDesc y, in TensorDesc indices, in Conv2dParams p);
+
+    /// <summary>gw = conv2d weight gradient for the conv output gradient that is gy [N,O,OH/2,OW/2] placed at indices.</summary>
+    void Conv2dMaxPool2x2BackwardWeight(in TensorDesc x, in TensorDesc gy, in TensorDesc indices, in TensorDesc gw, in Conv2dParams p);
+
+    /// <summary>gconv[N,O,OH,OW] = gy [N,O,OH/2,OW/2] placed at the int32 indices of <see cref="Conv2dMaxPool2x2"/>, zero elsewhere.</summary>
+    void MaxPool2x2Unpool(in TensorDesc gy, in TensorDesc indices, in TensorDesc gconv);
+
     /// <summary>y[N,C,OH,OW] = window maxima of x; indices (int64) get the flat h*W+w position of each maximum in its plane.</summary>
     void MaxPool2d(in TensorDesc x, in TensorDesc y, in TensorDesc indices, in Pool2dParams p);
 

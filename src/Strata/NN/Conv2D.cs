@@ -69,6 +69,20 @@ public sealed class Conv2D : Module
         return Functional.Conv2d(x, Weight.Data, Bias?.Data, Stride, Padding, Dilation, Groups);
     }
 
+    /// <summary>
+    /// This convolution followed by a 2x2, stride-2 max pooling in one fused kernel, for containers that see the two
+    /// layers in a row; null when the backend has no fused kernel for the geometry (the caller then runs the layers).
+    /// </summary>
+    internal Tensor? TryForwardMaxPool2x2(Tensor x)
+    {
+        if (Stride != new IntPair(1, 1) || Padding != default || Dilation != new IntPair(1, 1) || Groups != 1) return null;
+        EnsureBuilt(x.Shape);
+        if (Weight is null || x.Shape.Rank != 4 || x.Shape[1] != InChannels) return null;
+        var y = Functional.TryConv2dMaxPool2x2(x, Weight.Data, Bias?.Data);
+        if (y != null) NoteOutputShape(new Shape(x.Shape[0], Filters, x.Shape[2] - KernelSize.H + 1, x.Shape[3] - KernelSize.W + 1));
+        return y;
+    }
+
     protected override IEnumerable<(Parameter Parameter, Regularizer Regularizer)> RegularizedParameters()
     {
         if (Weight is not null && KernelRegularizer is not null) yield return (Weight, KernelRegularizer);

@@ -46,6 +46,14 @@ public abstract partial class Module
         return y;
     }
 
+    /// <summary>Builds the module for <paramref name="inputShape"/> if it is not built yet (as the first Invoke would).</summary>
+    internal void EnsureBuilt(Shape inputShape)
+    {
+        if (_built) return;
+        Build(inputShape);
+        _built = true;
+    }
+
     /// <summary>Sets the output shape Summary() reports, for a container that ran this layer in a rewritten order.</summary>
     internal void NoteOutputShape(Shape shape) => _lastOutputShape = shape;
 

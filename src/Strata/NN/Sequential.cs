@@ -32,6 +32,12 @@ public sealed class Sequential : Strata.Training.Model
         for (int i = 0; i < _layers.Count; i++)
         {
             var l = _layers[i];
+            if (mask is null && l is Conv2D conv && TryConvPool(conv, i, x) is var (fused, used))
+            {
+                x = fused;
+                i += used;
+                continue;
+            }
             if (mask is null && l is ReLU relu && i + 1 < _layers.Count && _layers[i + 1] is MaxPool2D pool)
             {
                 x = ReluThenMaxPool(relu, pool, x);
@@ -47,6 +53,35 @@ public sealed class Sequential : Strata.Training.Model
     }
 
     private Tensor? _outputMask;
+
+    private static bool IsPool2x2(Module m) =>
+        m is MaxPool2D p && p.PoolSize == new IntPair(2, 2) && p.Stride == new IntPair(2, 2) && p.Padding == default;
+
+    /// <summary>
+    /// Conv2D → [ReLU →] MaxPool2D(2) as one fused convolution-and-pooling kernel where the backend has one (a few-tap
+    /// first layer: the conv output, 5.5 MB per batch of 64 on the seed CNN, is then never written), followed by the
+    /// ReLU on the pooled values (see <see cref="ReluThenMaxPool"/> for why that order is exact). Returns the output
+    /// and how many layers after the conv it consumed, or null to run the layers one by one.
+    /// </summary>
+    private (Tensor, int)? TryConvPool(Conv2D conv, int i, Tensor x)
+    {
+        int n = _layers.Count;
+        ReLU? relu = null;
+        int poolAt = i + 1;
+        if (poolAt < n && _layers[poolAt] is ReLU r) { relu = r; poolAt++; }
+        if (poolAt >= n || !IsPool2x2(_layers[poolAt])) return null;
+        var pooled = conv.TryForwardMaxPool2x2(x);
+        if (pooled is null) return null;
+        var convShape = new Shape(x.Shape[0], conv.Filters, x.Shape[2] - conv.KernelSize.H + 1, x.Shape[3] - conv.KernelSize.W + 1);
+        var y = pooled;
+        if (relu is not null)
+        {
+            y = relu.Invoke(pooled);
+            relu.NoteOutputShape(convShape);
+        }
+        _layers[poolAt].NoteOutputShape(y.Shape);
+        return (y, poolAt - i);
+    }
 
     /// <summary>
     /// ReLU followed by max pooling, computed as pooling first: max is monotone, so relu(max(x)) = max(relu(x)) for

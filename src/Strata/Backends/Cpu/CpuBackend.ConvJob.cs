@@ -37,7 +37,7 @@ public sealed unsafe partial class CpuBackend
         private readonly int N, C, H, W, O, OH, OW, KH, KW, G, Cg, Og, K, OHW;
         private readonly int SH, SW, PH, PW, DH, DW;
         private readonly int _tile, _ipt, _tasks;
-        private readonly bool _direct, _grouped, _smallK, _gemmParallel;
+        private readonly bool _direct, _grouped, _smallK, _directSmall, _gemmParallel;
 
         public ConvJob(CpuBackend backend, in TensorDesc x, in TensorDesc w, in TensorDesc y, in Conv2dParams p)
         {
@@ -55,6 +55,7 @@ public sealed unsafe partial class CpuBackend
             _direct = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 && _xsW == 1 && _xsH == W && OHW == H * W;
             _grouped = !_direct && (long)K * OHW <= GroupElements;
             _smallK = _grouped && K <= ConvKernels.SmallK;
+            _directSmall = _smallK && typeof(T) == typeof(float) && DirectConvKernels.Supported(K, OW, SH, SW, PH, PW, DH, DW, _xsW);
             _ipt = _grouped && !_smallK
                 ? Math.Clamp(Math.Min(GroupElements / (K * OHW), MaxGroupColumns / OHW), 1, Math.Max(1, N))
                 : 1;
@@ -101,6 +102,15 @@ public sealed unsafe partial class CpuBackend
 
         private void ForwardGroup(int n0, int n1, T* bias)
         {
+            if (_directSmall)
+            {
+                for (int n = n0; n < n1; n++)
+                    for (int g = 0; g < G; g++)
+                        DirectConvKernels.Forward(Cg, KH, KW, OH, OW, (float*)(_x + n * _xsN + g * Cg * _xsC), _xsC, _xsH,
+                            (float*)(_w + (long)g * Og * K), Og, bias == null ? null : (float*)(bias + g * Og),
+                            (float*)(_y + ((long)n * O + g * Og) * OHW), OHW);
+                return;
+            }
             int cols = Cols(n0, n1);
             bool single = n1 - n0 == 1;
             var buf = Scratch((long)K * cols + (single ? 0 : (long)Og * cols));

@@ -1,0 +1,76 @@
+using System.Numerics.Tensors;
+
+namespace Strata.Backends.Cpu;
+
+// Fused few-tap convolution + 2x2 max pooling (ConvPoolKernels). Images are the parallel tasks; the weight gradient
+// sums a fixed number of image chunks in order, so results are the same for every thread count.
+public sealed unsafe partial class CpuBackend
+{
+    private const int ConvPoolWeightChunks = 8;
+
+    public bool SupportsConv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in Conv2dParams p)
+    {
+        if (x.DType != DType.Float32 || w.DType != DType.Float32 || x.Shape.Length != 4 || w.Shape.Length != 4 || p.Groups != 1) return false;
+        int k = w.Shape[1] * w.Shape[2] * w.Shape[3];
+        int oh = x.Shape[2] - w.Shape[2] + 1, ow = x.Shape[3] - w.Shape[3] + 1;
+        return oh >= 2 && DirectConvKernels.Supported(k, ow, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, x.Strides[3]);
+    }
+
+    public void Conv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in TensorDesc bias, in TensorDesc y, in TensorDesc indices, in Conv2dParams p)
+    {
+        int n = x.Shape[0], c = x.Shape[1], kh = w.Shape[2], kw = w.Shape[3], o = w.Shape[0];
+        int oh = x.Shape[2] - kh + 1, ow = x.Shape[3] - kw + 1;
+        long sN = x.Strides[0], sC = x.Strides[1], sH = x.Strides[2];
+        long cells = (long)o * (oh / 2) * (ow / 2);
+        float* xp = Ptr<float>(x), wp = Ptr<float>(w), yp = Ptr<float>(y), bp = bias.Buffer == null ? null : Ptr<float>(bias);
+        int* ip = Ptr<int>(indices);
+        int scratch = ConvPoolKernels.ForwardScratch(ow);
+        CpuThreadPool.For(n, img =>
+        {
+            var buf = Allocate(DType.Float32, scratch);
+            try
+            {
+                ConvPoolKernels.Forward(c, kh, kw, oh, ow, xp + img * sN, sC, sH, wp, o, bp, yp + img * cells, ip + img * cells, (float*)HostMemory.PointerOf(buf));
+            }
+            finally { buf.Release(); }
+        });
+    }
+
+    public void Conv2dMaxPool2x2BackwardWeight(in TensorDesc x, in TensorDesc gy, in TensorDesc indices, in TensorDesc gw, in Conv2dParams p)
+    {
+        int n = x.Shape[0], c = x.Shape[1], kh = gw.Shape[2], kw = gw.Shape[3], o = gw.Shape[0];
+        int oh = x.Shape[2] - kh + 1, ow = x.Shape[3] - kw + 1;
+        long sN = x.Strides[0], sC = x.Strides[1], sH = x.Strides[2];
+        long cells = (long)o * (oh / 2) * (ow / 2);
+        int size = o * c * kh * kw;
+        float* xp = Ptr<float>(x), gyp = Ptr<float>(gy), gwp = Ptr<float>(gw);
+        int* ip = Ptr<int>(indices);
+        int chunks = Math.Clamp(n, 1, ConvPoolWeightChunks);
+        var partial = Allocate(DType.Float32, Math.Max(1, size * (chunks - 1)));
+        int width = x.Shape[3];
+        try
+        {
+            float* parts = (float*)HostMemory.PointerOf(partial);
+            CpuThreadPool.For(chunks, chunk =>
+            {
+                int n0 = (int)((long)chunk * n / chunks), n1 = (int)((long)(chunk + 1) * n / chunks);
+                float* target = chunk == 0 ? gwp : parts + (long)(chunk - 1) * size;
+                ConvPoolKernels.WeightGrad(n1 - n0, c, kh, kw, oh, ow, width, xp + n0 * sN, sN, sC, sH, gyp + n0 * cells, ip + n0 * cells, cells,
+                    o, target, accumulate: false);
+            });
+            var dst = new Span<float>(gwp, size);
+            for (int chunk = 1; chunk < chunks; chunk++)
+                TensorPrimitives.Add(dst, new ReadOnlySpan<float>(parts + (long)(chunk - 1) * size, size), dst);
+        }
+        finally { partial.Release(); }
+    }
+
+    public void MaxPool2x2Unpool(in TensorDesc gy, in TensorDesc indices, in TensorDesc gconv)
+    {
+        int n = gconv.Shape[0], o = gconv.Shape[1], oh = gconv.Shape[2], ow = gconv.Shape[3];
+        long cells = (long)o * (oh / 2) * (ow / 2), plane = (long)o * oh * ow;
+        float* gyp = Ptr<float>(gy), gp = Ptr<float>(gconv);
+        int* ip = Ptr<int>(indices);
+        CpuThreadPool.For(n, img => ConvPoolKernels.Unpool(o, oh, ow, gyp + img * cells, ip + img * cells, gp + img * plane));
+    }
+}
