@@ -176,6 +176,14 @@ public class DTypeCreationTests
         Assert.InRange(bern.Mean().Item(), 0.295, 0.305);
         var bb = Tensor.Bernoulli(new[] { n }, 0.3, new Generator(3), DType.Bool);
         Assert.Equal(bern.ToArray<float>(), bb.To(DType.Float32).ToArray<float>());
+        // The float32 fill is vectorised and chunked over threads; it must give the scalar path's values element by
+        // element, tails included.
+        foreach (int len in new[] { 7, 16389, 3 * 16384 + 13 })
+        {
+            var f32 = Tensor.Bernoulli(new[] { len }, 0.37, new Generator(9));
+            var f64 = Tensor.Bernoulli(new[] { len }, 0.37, new Generator(9), DType.Float64);
+            Assert.Equal(f64.ToDoubleArray(), f32.ToArray<float>().Select(v => (double)v).ToArray());
+        }
     }
 }
 
