@@ -160,11 +160,13 @@ public unsafe class GemmTests
     }
 
     [Theory]
+    // Every shape is above GemmDriver.ParallelThreshold (1M multiply-adds), so 2 threads really split the work.
     [InlineData(300, 300, 300)]
-    [InlineData(1, 1000, 300)]
-    [InlineData(1000, 1, 300)]
-    [InlineData(9, 700, 129)]
+    [InlineData(1, 4000, 300)]
+    [InlineData(4000, 1, 300)]
+    [InlineData(9, 1400, 129)]
     [InlineData(513, 129, 700)]
+    [InlineData(64, 7744, 288)]
     public void ThreadCountDoesNotChangeBits(int m, int n, int k)
     {
         int saved = CpuThreadPool.Threads;
