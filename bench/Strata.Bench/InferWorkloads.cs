@@ -14,8 +14,8 @@ public sealed class InferWorkloads : IWorkloadFamily
     {
         foreach (int batch in new[] { 1, 256 })
         {
-            yield return new Infer("mlp", batch, SeedModels.StrataMlp, SeedModels.TorchMlp);
-            yield return new Infer("cnn", batch, SeedModels.StrataCnn, SeedModels.TorchCnn);
+            yield return new Infer("mlp", batch, batch == 1 ? 300 : 100, SeedModels.StrataMlp, SeedModels.TorchMlp);
+            yield return new Infer("cnn", batch, batch == 1 ? 300 : 10, SeedModels.StrataCnn, SeedModels.TorchCnn);
         }
     }
 
@@ -29,12 +29,13 @@ public sealed class InferWorkloads : IWorkloadFamily
         private torch.nn.Module<torch.Tensor, torch.Tensor>? _tmodel;
         private torch.Tensor? _tinput;
 
-        public Infer(string model, int batch, Func<ulong, Sequential> strataModel, Func<ulong, torch.nn.Module<torch.Tensor, torch.Tensor>> torchModel)
+        public Infer(string model, int batch, int calls, Func<ulong, Sequential> strataModel, Func<ulong, torch.nn.Module<torch.Tensor, torch.Tensor>> torchModel)
         {
             Name = $"infer/{model}/batch={batch}";
             _batch = batch;
-            // Same call counts as the Python peer (pytorch_bench.py Infer).
-            _calls = batch == 1 ? 300 : 10;
+            // Same call counts as the Python peer (pytorch_bench.py), chosen so a rep lasts at least ~20 ms (the
+            // batch-256 MLP had 10 calls, a 2-3 ms rep).
+            _calls = calls;
             _strataModel = strataModel;
             _torchModel = torchModel;
         }
