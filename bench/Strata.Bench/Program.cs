@@ -17,21 +17,22 @@ namespace Strata.Bench;
 /// dotnet run -c Release --project bench/Strata.Bench -- --kernels 1024      # Strata GEMM micro-kernels, best-of
 /// </code>
 /// <para>Method: each workload is set up in all three frameworks, then reps alternate Strata, libtorch, PyTorch
-/// (PyTorch runs bench/peers/pytorch_bench.py --serve, driven rep by rep over a pipe and timing its own reps) after
-/// warm-up reps, and each figure comes from the median rep. All frameworks get the same thread count: the one in the
-/// sgemm name, else --threads (default 2) via CpuThreadPool.Threads, torch.set_num_threads, and PyTorch's
-/// torch.set_num_threads with OMP_WAIT_POLICY=PASSIVE. Training: MLP 784-128-10 and the seed CNN on a fixed
+/// after warm-up reps, and each figure comes from the median rep. libtorch runs in a child process of this bench
+/// (--libtorch-child; --libtorch-in-process keeps it here) and PyTorch in bench/peers/pytorch_bench.py --serve; both
+/// are driven rep by rep over a pipe and time their own reps. All frameworks get the same thread count: the one in the
+/// sgemm name, else --threads (default 2) via CpuThreadPool.Threads and torch.set_num_threads, and no framework's
+/// threads spin while another runs (Strata's pool never spins; OMP_WAIT_POLICY=PASSIVE for both peers,
+/// OPENBLAS_THREAD_TIMEOUT=4 for PyTorch's BLAS threads). Training: MLP 784-128-10 and the seed CNN on a fixed
 /// SplitMix64-shuffled slice of 10,240 Fashion-MNIST training samples (full set in /usr/share/datasets/fashion-mnist,
 /// else the bundled sample), batch 64, Adam lr 1e-3, seed 0; per batch index-select, zero-grad, forward, cross-entropy,
 /// backward, Adam step; one warm-up slice, median of 3. Inference: eval mode, no grad; µs per call at batch 1,
 /// samples/s at batch 256. memory/train/cnn: peak RSS (VmHWM) of one child process per framework training the CNN for
-/// one slice. Ratio = Strata against libtorch, above 1 when Strata is better. lstm/step and attention/step have no
-/// Strata implementation yet and show only the peers.</para>
+/// one slice. Ratio = Strata against libtorch, above 1 when Strata is better.</para>
 /// </summary>
 public static class Program
 {
     private const string Usage =
-        "Usage: Strata.Bench [--filter SUBSTRING] [--quick] [--threads N] [--json FILE] | --check | --kernels [N]";
+        "Usage: Strata.Bench [--filter SUBSTRING] [--quick] [--threads N] [--json FILE] [--libtorch-in-process] | --check | --kernels [N]";
 
     // The --quick subset: GEMM against the FMA ceiling, one training loop, one latency, the conv kernel.
     private static readonly string[] QuickSet =
@@ -43,7 +44,7 @@ public static class Program
     public static int Main(string[] args)
     {
         string? filter = null, json = null, memoryChild = null, dataArg = null;
-        bool quick = false;
+        bool quick = false, libtorchChild = false, libtorchInProcess = false;
         int threads = 2;
         for (int i = 0; i < args.Length; i++)
         {
@@ -54,6 +55,8 @@ public static class Program
                 case "--quick": quick = true; break;
                 case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out threads) && threads > 0: i++; break;
                 case "--memory-child" when i + 1 < args.Length: memoryChild = args[++i]; break;
+                case "--libtorch-child": libtorchChild = true; break;
+                case "--libtorch-in-process": libtorchInProcess = true; break;
                 case "--data" when i + 1 < args.Length: dataArg = args[++i]; break;
                 case "--check": return Check.Run();
                 case "--kernels": return KernelTune.Run(i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 1024);
@@ -80,6 +83,12 @@ public static class Program
         if (dataDir != null) families.Add(new MemoryWorkloads(dataDir));
         families.Add(new ConvWorkloads());
 
+        if (libtorchChild) return LibtorchPeer.Serve(families.SelectMany(f => f.Create()).OfType<IWorkload>().ToList());
+        // With libtorch in a child, this process only builds libtorch models during setup: its OpenMP worker must not
+        // spin afterwards either. libgomp reads the variable when it loads, before the first torch call here.
+        if (!libtorchInProcess && Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null && !OperatingSystem.IsWindows())
+            SetEnv("OMP_WAIT_POLICY", "PASSIVE", 1);
+
         var selected = families.SelectMany(f => f.Create())
             .Where(w => !quick || QuickSet.Contains(w.Name))
             .Where(w => filter == null || w.Name.Contains(filter, StringComparison.Ordinal)).ToList();
@@ -95,7 +104,10 @@ public static class Program
         Console.WriteLine($"machine: {MachineInfo.Describe()}");
         Console.WriteLine($"threads: {threads} for every framework (sgemm and fma-peak: as named)");
         Console.WriteLine($"data: {dataNote}");
-        Console.WriteLine($"libtorch: TorchSharp-cpu 0.107.0 (libtorch {torch.__version__})");
+        string libtorchStatus = "";
+        using var libtorch = libtorchInProcess ? null : LibtorchPeer.TryStart(dataDir, out libtorchStatus);
+        if (libtorch == null && !libtorchInProcess) Console.Error.WriteLine(libtorchStatus + "; libtorch runs in this process.");
+        Console.WriteLine(libtorch != null ? libtorchStatus : $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {torch.__version__}), in this process");
         using var peer = PytorchPeer.TryStart(dataDir ?? TrainData.FullDirectory, out string peerStatus);
         Console.WriteLine(peerStatus);
         Console.WriteLine();
@@ -107,7 +119,7 @@ public static class Program
             var r = w switch
             {
                 MemoryWorkload m => m.Measure(threads, peer != null),
-                IWorkload iw => Runner.Measure(iw, threads, peer),
+                IWorkload iw => Runner.Measure(iw, threads, peer, libtorch),
                 _ => throw new InvalidOperationException($"Strata.Bench: {w.Name} is neither a timed nor a memory workload."),
             };
             results.Add(r);
@@ -144,4 +156,7 @@ public static class Program
     private static double? Round(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 
     private static string Fmt(double? x, string format = "F1") => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv(string name, string value, int overwrite);
 }

@@ -12,19 +12,21 @@ public static class Runner
 {
     public const int WarmUp = 3;
 
-    public static BenchResult Measure(IWorkload w, int runThreads, PytorchPeer? peer)
+    public static BenchResult Measure(IWorkload w, int runThreads, PytorchPeer? peer, LibtorchPeer? libtorch = null)
     {
         int threads = w.Threads ?? runThreads;
         CpuThreadPool.Threads = threads;
         torch.set_num_threads(threads);
         w.Setup();
+        if (libtorch != null && w.HasLibtorch) libtorch.Setup(w.Name, threads);
+        Func<double> runLibtorch = libtorch != null ? libtorch.Run : () => Time(w.RunLibtorch);
         var onPeer = peer?.Setup(w.Name, threads);
         try
         {
             for (int i = 0; i < w.WarmUps; i++)
             {
                 if (w.HasStrata) w.RunStrata();
-                if (w.HasLibtorch) w.RunLibtorch();
+                if (w.HasLibtorch) runLibtorch();
                 if (onPeer != null && !TryPeerRun(peer!, w.Name, out _)) onPeer = null;
             }
             var ts = new double[w.Reps];
@@ -33,7 +35,7 @@ public static class Runner
             for (int i = 0; i < w.Reps; i++)
             {
                 if (w.HasStrata) ts[i] = Time(w.RunStrata);
-                if (w.HasLibtorch) tl[i] = Time(w.RunLibtorch);
+                if (w.HasLibtorch) tl[i] = runLibtorch();
                 if (onPeer != null && !TryPeerRun(peer!, w.Name, out tp[i])) onPeer = null;
             }
             return new BenchResult(w.Name, w.Unit,
@@ -45,6 +47,7 @@ public static class Runner
         finally
         {
             w.Teardown();
+            if (libtorch != null && w.HasLibtorch) libtorch.Teardown();
             if (peer != null && onPeer != null) peer.Teardown();
         }
     }

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TorchSharp;
+
+namespace Strata.Bench;
+
+/// <summary>
+/// The libtorch column, run in a child process of this bench (<c>--libtorch-child</c>) with OMP_WAIT_POLICY=PASSIVE
+/// and driven rep by rep over stdin/stdout like the PyTorch peer. In-process and with libgomp's default policy,
+/// libtorch's OpenMP worker kept spinning on a core after libtorch's reps and during the other frameworks' ones (seen
+/// with gdb while the main thread waited on the PyTorch peer), as did the PyTorch peer's OpenBLAS threads; a Strata
+/// worker woken on that core had to wait, and Strata's batch-256 MLP inference came out at its one-thread speed in
+/// four runs of seven. With no framework spinning while idle, three filtered runs gave 1.06-1.11M samples/s for
+/// Strata and 535-605K for libtorch. STRATA_BENCH_LIBTORCH_OMP overrides the policy. The child times each rep
+/// itself, so the pipe's latency is not counted.
+/// </summary>
+public sealed class LibtorchPeer : IDisposable
+{
+    private readonly Process _process;
+
+    private LibtorchPeer(Process process) => _process = process;
+
+    /// <summary>Starts the child, or returns null (with the reason) when it cannot run libtorch.</summary>
+    public static LibtorchPeer? TryStart(string? dataDirectory, out string status)
+    {
+        string exe = Environment.ProcessPath ?? "";
+        var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(LibtorchPeer).Assembly.Location);
+        psi.ArgumentList.Add("--libtorch-child");
+        psi.Environment["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("STRATA_BENCH_LIBTORCH_OMP") ?? "PASSIVE";
+        if (dataDirectory != null) { psi.ArgumentList.Add("--data"); psi.ArgumentList.Add(dataDirectory); }
+        Process? p = null;
+        try
+        {
+            p = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
+            p.StandardInput.AutoFlush = true;
+            var hello = Ask(p, "hello");
+            if (hello?["ok"]?.GetValue<bool>() != true)
+                throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
+            status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={psi.Environment["OMP_WAIT_POLICY"]}";
+            return new LibtorchPeer(p);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            status = $"libtorch: not available ({e.Message})";
+            if (p != null) { try { p.Kill(); } catch (InvalidOperationException) { } p.Dispose(); }
+            return null;
+        }
+    }
+
+    public void Setup(string workload, int threads)
+    {
+        var r = Ask(_process, $"setup {workload} {threads.ToString(CultureInfo.InvariantCulture)}");
+        if (r?["ok"]?.GetValue<bool>() != true)
+            throw new InvalidOperationException($"libtorch child: setup of '{workload}' failed: {r?["error"]?.ToString() ?? "no answer"}");
+    }
+
+    /// <summary>One rep in the child; its own wall time in seconds.</summary>
+    public double Run()
+    {
+        var r = Ask(_process, "run");
+        return r?["seconds"]?.GetValue<double>()
+               ?? throw new InvalidOperationException($"libtorch child: run failed: {r?["error"]?.ToString() ?? "no answer"}");
+    }
+
+    public void Teardown() => Ask(_process, "teardown");
+
+    private static JsonNode? Ask(Process p, string command)
+    {
+        try
+        {
+            p.StandardInput.WriteLine(command);
+            string? line = p.StandardOutput.ReadLine();
+            return line == null ? null : JsonNode.Parse(line);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.WriteLine("quit");
+            if (!_process.WaitForExit(5000)) _process.Kill();
+        }
+        catch (IOException) { }
+        _process.Dispose();
+    }
+
+    /// <summary>
+    /// The child's loop: "hello", "setup NAME THREADS", "run", "teardown", "quit"; one JSON line per command. Only
+    /// libtorch runs here; the workload's Strata side is set up (workloads build both) but never run.
+    /// </summary>
+    public static int Serve(IReadOnlyList<IWorkload> workloads)
+    {
+        var stdout = Console.Out;
+        IWorkload? current = null;
+        string? line;
+        while ((line = Console.In.ReadLine()) != null)
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var reply = new JsonObject();
+            try
+            {
+                switch (parts.Length > 0 ? parts[0] : "")
+                {
+                    case "hello":
+                        reply["ok"] = true;
+                        reply["torch"] = torch.__version__;
+                        break;
+                    case "setup":
+                        current?.Teardown();
+                        current = workloads.FirstOrDefault(w => w.Name == parts[1])
+                                  ?? throw new InvalidOperationException($"no workload '{parts[1]}'");
+                        torch.set_num_threads(int.Parse(parts[2], CultureInfo.InvariantCulture));
+                        current.Setup();
+                        reply["ok"] = true;
+                        break;
+                    case "run":
+                        if (current == null) throw new InvalidOperationException("run before setup");
+                        long t0 = Stopwatch.GetTimestamp();
+                        current.RunLibtorch();
+                        reply["seconds"] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                        break;
+                    case "teardown":
+                        current?.Teardown();
+                        current = null;
+                        reply["ok"] = true;
+                        break;
+                    case "quit":
+                        current?.Teardown();
+                        return 0;
+                    default:
+                        throw new InvalidOperationException($"unknown command '{line}'");
+                }
+            }
+            catch (Exception e)
+            {
+                reply["ok"] = false;
+                reply["error"] = e.Message;
+            }
+            stdout.WriteLine(reply.ToJsonString());
+            stdout.Flush();
+        }
+        return 0;
+    }
+}
