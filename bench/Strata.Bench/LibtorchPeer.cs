@@ -6,20 +6,28 @@ using TorchSharp;
 namespace Strata.Bench;
 
 /// <summary>
-/// The libtorch column, run in a child process of this bench (<c>--libtorch-child</c>) with OMP_WAIT_POLICY=PASSIVE
-/// and driven rep by rep over stdin/stdout like the PyTorch peer. In-process and with libgomp's default policy,
-/// libtorch's OpenMP worker kept spinning on a core after libtorch's reps and during the other frameworks' ones (seen
-/// with gdb while the main thread waited on the PyTorch peer), as did the PyTorch peer's OpenBLAS threads; a Strata
-/// worker woken on that core had to wait, and Strata's batch-256 MLP inference came out at its one-thread speed in
-/// four runs of seven. With no framework spinning while idle, three filtered runs gave 1.06-1.11M samples/s for
-/// Strata and 535-605K for libtorch. STRATA_BENCH_LIBTORCH_OMP overrides the policy. The child times each rep
-/// itself, so the pipe's latency is not counted.
+/// The libtorch column, run in a child process of this bench (<c>--libtorch-child</c>) and driven rep by rep over
+/// stdin/stdout like the PyTorch peer; the child times each rep itself, so the pipe's latency is not counted.
+/// In-process, libtorch's OpenMP worker kept spinning on a core after libtorch's reps, into the other frameworks' ones
+/// (seen with gdb while the main thread waited on the PyTorch peer), as did the PyTorch peer's OpenBLAS threads; a
+/// Strata worker woken on that core had to wait, and Strata's batch-256 MLP inference came out at its one-thread
+/// speed in four runs of seven. Now libtorch keeps libgomp's default policy (it spins between the ops of its own
+/// reps) and the runner idles <see cref="SettleMs"/> after each libtorch rep; with OMP_WAIT_POLICY=PASSIVE instead
+/// (STRATA_BENCH_LIBTORCH_OMP=PASSIVE) libtorch measured slower (batch-1 CNN 393 against 281 µs in one pair of runs).
 /// </summary>
 public sealed class LibtorchPeer : IDisposable
 {
     private readonly Process _process;
 
     private LibtorchPeer(Process process) => _process = process;
+
+    // libgomp's default policy spins its worker for up to GOMP_SPINCOUNT (300,000) turns after a parallel region,
+    // milliseconds on this machine; the runner idles this long after each libtorch rep so the spin is over before the
+    // next framework's rep starts, while libtorch keeps its spinning between the ops of its own reps.
+    private const int DefaultPolicySettleMs = 20;
+
+    /// <summary>Milliseconds the runner waits after each libtorch rep (0 when libtorch's threads wait passively).</summary>
+    public int SettleMs { get; private init; }
 
     /// <summary>Starts the child, or returns null (with the reason) when it cannot run libtorch.</summary>
     public static LibtorchPeer? TryStart(string? dataDirectory, out string status)
@@ -28,7 +36,10 @@ public sealed class LibtorchPeer : IDisposable
         var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
         if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(LibtorchPeer).Assembly.Location);
         psi.ArgumentList.Add("--libtorch-child");
-        psi.Environment["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("STRATA_BENCH_LIBTORCH_OMP") ?? "PASSIVE";
+        // libtorch keeps libgomp's default wait policy unless STRATA_BENCH_LIBTORCH_OMP names one (e.g. PASSIVE).
+        string? policy = Environment.GetEnvironmentVariable("STRATA_BENCH_LIBTORCH_OMP");
+        if (policy == null) psi.Environment.Remove("OMP_WAIT_POLICY");
+        else psi.Environment["OMP_WAIT_POLICY"] = policy;
         if (dataDirectory != null) { psi.ArgumentList.Add("--data"); psi.ArgumentList.Add(dataDirectory); }
         Process? p = null;
         try
@@ -38,8 +49,8 @@ public sealed class LibtorchPeer : IDisposable
             var hello = Ask(p, "hello");
             if (hello?["ok"]?.GetValue<bool>() != true)
                 throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
-            status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={psi.Environment["OMP_WAIT_POLICY"]}";
-            return new LibtorchPeer(p);
+            status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={(psi.Environment.TryGetValue("OMP_WAIT_POLICY", out var v) ? v : "unset")}";
+            return new LibtorchPeer(p) { SettleMs = policy == null ? DefaultPolicySettleMs : 0 };
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {

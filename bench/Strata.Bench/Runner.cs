@@ -19,7 +19,12 @@ public static class Runner
         torch.set_num_threads(threads);
         w.Setup();
         if (libtorch != null && w.HasLibtorch) libtorch.Setup(w.Name, threads);
-        Func<double> runLibtorch = libtorch != null ? libtorch.Run : () => Time(w.RunLibtorch);
+        Func<double> runLibtorch = libtorch == null ? () => Time(w.RunLibtorch) : () =>
+        {
+            double t = libtorch.Run();
+            if (libtorch.SettleMs > 0) Thread.Sleep(libtorch.SettleMs);
+            return t;
+        };
         var onPeer = peer?.Setup(w.Name, threads);
         try
         {
