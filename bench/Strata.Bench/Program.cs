@@ -23,7 +23,7 @@ namespace Strata.Bench;
 /// sgemm name, else --threads (default 2) via CpuThreadPool.Threads and torch.set_num_threads, and no framework's
 /// threads spin while another runs: Strata's pool never spins; libtorch keeps libgomp's default policy and the runner
 /// idles 20 ms after each libtorch rep, until its spinning worker has gone to sleep; PyTorch runs with
-/// OMP_WAIT_POLICY=PASSIVE and OPENBLAS_THREAD_TIMEOUT=4. Training: MLP 784-128-10 and the seed CNN on a fixed
+/// OMP_WAIT_POLICY=PASSIVE, and the runner idles 100 ms after each PyTorch rep, until its OpenBLAS threads sleep. Training: MLP 784-128-10 and the seed CNN on a fixed
 /// SplitMix64-shuffled slice of 10,240 Fashion-MNIST training samples (full set in /usr/share/datasets/fashion-mnist,
 /// else the bundled sample), batch 64, Adam lr 1e-3, seed 0; per batch index-select, zero-grad, forward, cross-entropy,
 /// backward, Adam step; one warm-up slice, median of 3. Inference: eval mode, no grad; µs per call at batch 1,

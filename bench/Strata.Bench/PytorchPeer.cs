@@ -5,7 +5,7 @@ namespace Strata.Bench;
 
 /// <summary>
 /// The PyTorch column: bench/peers/pytorch_bench.py in <c>--serve</c> mode under <c>/usr/bin/python3</c> with
-/// OMP_WAIT_POLICY=PASSIVE and OPENBLAS_THREAD_TIMEOUT=4 (no thread spins while another framework runs), driven rep by rep over stdin/stdout so its reps alternate with Strata's and libtorch's.
+/// OMP_WAIT_POLICY=PASSIVE, driven rep by rep over stdin/stdout so its reps alternate with Strata's and libtorch's.
 /// The script times each rep itself, so the pipe's latency is not counted.
 /// </summary>
 public sealed class PytorchPeer : IDisposable
@@ -32,9 +32,6 @@ public sealed class PytorchPeer : IDisposable
         psi.ArgumentList.Add(ScriptPath);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        // OpenBLAS's own threads (Debian's PyTorch GEMMs) otherwise spin for a while after each call, on a core the
-        // next framework's rep needs: 2^4 cycles makes them wait passively, as OMP_WAIT_POLICY does for OpenMP.
-        psi.Environment["OPENBLAS_THREAD_TIMEOUT"] = "4";
         return psi;
     }
 
@@ -56,7 +53,7 @@ public sealed class PytorchPeer : IDisposable
                 throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
             string version = hello["torch"]!.ToString();
             string blas = hello["blas"]?.ToString() ?? "?";
-            status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE, OPENBLAS_THREAD_TIMEOUT=4), BLAS {blas}"
+            status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE), BLAS {blas}"
                      + (blas.Contains("reference", StringComparison.Ordinal) ? ": GEMM-bound PyTorch figures are far below an optimised BLAS" : "");
             return new PytorchPeer(p, version);
         }

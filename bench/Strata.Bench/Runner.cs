@@ -42,6 +42,7 @@ public static class Runner
                 if (w.HasStrata) ts[i] = Time(w.RunStrata);
                 if (w.HasLibtorch) tl[i] = runLibtorch();
                 if (onPeer != null && !TryPeerRun(peer!, w.Name, out tp[i])) onPeer = null;
+                if (onPeer != null) Thread.Sleep(PeerSettleMs);
             }
             return new BenchResult(w.Name, w.Unit,
                 w.HasStrata ? Figure(w.IsLatency, w.WorkPerRep, Median(ts)) : null,
@@ -72,6 +73,11 @@ public static class Runner
             return false;
         }
     }
+
+    // Idle time after each PyTorch rep: Debian's OpenBLAS threads spin 2^28 cycles (about 80 ms here) after a call
+    // before they sleep, and that spin must be over before Strata's rep. (OPENBLAS_THREAD_TIMEOUT=4 or 20 instead cost
+    // PyTorch's small GEMMs a wake-up per call: N=256 on one thread 93 GFLOP/s against 151-194.)
+    private const int PeerSettleMs = 100;
 
     private static double Figure(bool latency, double work, double seconds) => latency ? seconds * 1e6 / work : work / seconds;
 

@@ -22,11 +22,18 @@ public sealed class SgemmWorkloads : IWorkloadFamily
         {
             _n = n;
             _threads = threads;
+            _calls = Calls(n);
         }
+
+        // Products per rep: at least ~1 GFLOP, so a small product's rep is not one 20-40 µs call whose figure is the
+        // wake-up of the other thread (libtorch's N=128 on 2 threads once read 0.4 GFLOP/s). Same in pytorch_bench.py.
+        internal static int Calls(int n) => Math.Max(1, (int)(1e9 / (2.0 * n * n * n)));
+
+        private readonly int _calls;
 
         public string Name => $"sgemm/N={_n}/threads={_threads}";
         public string Unit => "GFLOP/s";
-        public double WorkPerRep => 2.0 * _n * _n * _n / 1e9;
+        public double WorkPerRep => _calls * 2.0 * _n * _n * _n / 1e9;
         public int Reps => _n >= 2048 ? 7 : 11;
         public bool HasLibtorch => true;
         public int? Threads => _threads;
@@ -41,13 +48,19 @@ public sealed class SgemmWorkloads : IWorkloadFamily
 
         public void RunStrata()
         {
-            using var scope = Tensor.Scope();
-            Tensor.Matmul(_a!, _b!);
+            for (int i = 0; i < _calls; i++)
+            {
+                using var scope = Tensor.Scope();
+                Tensor.Matmul(_a!, _b!);
+            }
         }
 
         public void RunLibtorch()
         {
-            using var c = torch.mm(_ta!, _tb!);
+            for (int i = 0; i < _calls; i++)
+            {
+                using var c = torch.mm(_ta!, _tb!);
+            }
         }
 
         public void Teardown()

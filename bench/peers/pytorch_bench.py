@@ -114,10 +114,13 @@ class Sgemm(Workload):
         g = torch.Generator().manual_seed(SEED)
         self.a = torch.randn(n, n, generator=g)
         self.b = torch.randn(n, n, generator=g)
-        self.work = 2.0 * n ** 3 / 1e9
+        # Products per rep as SgemmWorkloads.cs: at least ~1 GFLOP per rep.
+        self.calls = max(1, int(1e9 / (2.0 * n ** 3)))
+        self.work = self.calls * 2.0 * n ** 3 / 1e9
 
     def run(self):
-        torch.mm(self.a, self.b)
+        for _ in range(self.calls):
+            torch.mm(self.a, self.b)
 
 
 class Train(Workload):
