@@ -41,10 +41,10 @@ internal static unsafe class ConvPoolKernels
                 for (int q = 0; q < 2; q++)
                 {
                     int r = 2 * pr + q;
-                    if (chans == 4) ConvRow4(cg, kh, kw, ow, x, xsC, xsH, w + (long)o0 * k, k, bias == null ? null : bias + o0, r, scratch + q * rs, 2 * rs);
+                    if (chans == 4) DirectConvKernels.Row4(cg, kh, kw, ow, x, xsC, xsH, w + (long)o0 * k, k, bias == null ? null : bias + o0, r, scratch + q * rs, 2 * rs);
                     else
                         for (int c = 0; c < chans; c++)
-                            ConvRow1(cg, kh, kw, ow, x, xsC, xsH, w + (long)(o0 + c) * k, bias == null ? 0f : bias[o0 + c], r, scratch + (2 * c + q) * rs);
+                            DirectConvKernels.Row1(cg, kh, kw, ow, x, xsC, xsH, w + (long)(o0 + c) * k, bias == null ? 0f : bias[o0 + c], r, scratch + (2 * c + q) * rs);
                 }
                 for (int c = 0; c < chans; c++)
                 {
@@ -52,62 +52,6 @@ internal static unsafe class ConvPoolKernels
                     PoolRows(scratch + 2 * c * rs, scratch + (2 * c + 1) * rs, pw, ow, 2 * pr * ow, y + plane + pr * pw, idx + plane + pr * pw);
                 }
             }
-        }
-    }
-
-    // Conv output row r of four channels (rows of the destination are chStride apart), the same FMA order as
-    // DirectConvKernels.Forward so values match the unfused path bit for bit.
-    private static void ConvRow4(int cg, int kh, int kw, int ow, float* x, long xsC, long xsH, float* w, int k, float* bias, int r,
-        float* dst, long chStride)
-    {
-        var b0 = Vector512.Create(bias == null ? 0f : bias[0]);
-        var b1 = Vector512.Create(bias == null ? 0f : bias[1]);
-        var b2 = Vector512.Create(bias == null ? 0f : bias[2]);
-        var b3 = Vector512.Create(bias == null ? 0f : bias[3]);
-        int last = ow - Lanes;
-        for (int j0 = 0; ; j0 += Lanes)
-        {
-            if (j0 > last) j0 = last;
-            Vector512<float> a0 = b0, a1 = b1, a2 = b2, a3 = b3;
-            int t = 0;
-            for (int c = 0; c < cg; c++)
-                for (int i = 0; i < kh; i++)
-                {
-                    float* xr = x + c * xsC + (r + i) * xsH + j0;
-                    for (int j = 0; j < kw; j++, t++)
-                    {
-                        var v = Vector512.Load(xr + j);
-                        a0 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[t]), a0);
-                        a1 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[k + t]), a1);
-                        a2 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[2 * k + t]), a2);
-                        a3 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[3 * k + t]), a3);
-                    }
-                }
-            a0.Store(dst + j0);
-            a1.Store(dst + chStride + j0);
-            a2.Store(dst + 2 * chStride + j0);
-            a3.Store(dst + 3 * chStride + j0);
-            if (j0 == last) break;
-        }
-    }
-
-    private static void ConvRow1(int cg, int kh, int kw, int ow, float* x, long xsC, long xsH, float* w, float bias, int r, float* dst)
-    {
-        var b = Vector512.Create(bias);
-        int last = ow - Lanes;
-        for (int j0 = 0; ; j0 += Lanes)
-        {
-            if (j0 > last) j0 = last;
-            var a = b;
-            int t = 0;
-            for (int c = 0; c < cg; c++)
-                for (int i = 0; i < kh; i++)
-                {
-                    float* xr = x + c * xsC + (r + i) * xsH + j0;
-                    for (int j = 0; j < kw; j++, t++) a = Avx512F.FusedMultiplyAdd(Vector512.Load(xr + j), Vector512.Create(w[t]), a);
-                }
-            a.Store(dst + j0);
-            if (j0 == last) break;
         }
     }
 

@@ -28,68 +28,71 @@ internal static unsafe class DirectConvKernels
     {
         int k = cg * kh * kw;
         int o = 0;
-        for (; o + 4 <= og; o += 4) ForwardRows4(cg, kh, kw, oh, ow, x, xsC, xsH, w + (long)o * k, k, bias == null ? null : bias + o, y + o * ohw, ohw);
-        for (; o < og; o++) ForwardRows1(cg, kh, kw, oh, ow, x, xsC, xsH, w + (long)o * k, bias == null ? 0f : bias[o], y + o * ohw);
+        for (; o + 4 <= og; o += 4)
+            for (int r = 0; r < oh; r++)
+                Row4(cg, kh, kw, ow, x, xsC, xsH, w + (long)o * k, k, bias == null ? null : bias + o, r, y + o * ohw + r * ow, ohw);
+        for (; o < og; o++)
+            for (int r = 0; r < oh; r++)
+                Row1(cg, kh, kw, ow, x, xsC, xsH, w + (long)o * k, bias == null ? 0f : bias[o], r, y + o * ohw + r * ow);
     }
 
-    // Four output channels share every input vector load. The last vector of a row starts at ow - 16 and may overlap the
-    // previous one: it rewrites the same values, so no masking is needed.
-    private static void ForwardRows4(int cg, int kh, int kw, int oh, int ow, float* x, long xsC, long xsH, float* w, int k, float* bias,
-        float* y, long ohw)
+    /// <summary>
+    /// Output row r of four channels (their rows chStride apart in dst). Four channels share every input vector load;
+    /// the last vector of a row starts at ow - 16 and may overlap the previous one: it rewrites the same values, so no
+    /// masking is needed. The fused conv + pool kernel computes its rows with this same code, so both give the same bits.
+    /// </summary>
+    internal static void Row4(int cg, int kh, int kw, int ow, float* x, long xsC, long xsH, float* w, int k, float* bias, int r,
+        float* dst, long chStride)
     {
         var b0 = Vector512.Create(bias == null ? 0f : bias[0]);
         var b1 = Vector512.Create(bias == null ? 0f : bias[1]);
         var b2 = Vector512.Create(bias == null ? 0f : bias[2]);
         var b3 = Vector512.Create(bias == null ? 0f : bias[3]);
         int last = ow - Lanes;
-        for (int r = 0; r < oh; r++)
+        for (int j0 = 0; ; j0 += Lanes)
         {
-            for (int j0 = 0; ; j0 += Lanes)
-            {
-                if (j0 > last) j0 = last;
-                Vector512<float> a0 = b0, a1 = b1, a2 = b2, a3 = b3;
-                int t = 0;
-                for (int c = 0; c < cg; c++)
-                    for (int i = 0; i < kh; i++)
+            if (j0 > last) j0 = last;
+            Vector512<float> a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+            int t = 0;
+            for (int c = 0; c < cg; c++)
+                for (int i = 0; i < kh; i++)
+                {
+                    float* xr = x + c * xsC + (r + i) * xsH + j0;
+                    for (int j = 0; j < kw; j++, t++)
                     {
-                        float* xr = x + c * xsC + (r + i) * xsH + j0;
-                        for (int j = 0; j < kw; j++, t++)
-                        {
-                            var v = Vector512.Load(xr + j);
-                            a0 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[t]), a0);
-                            a1 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[k + t]), a1);
-                            a2 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[2 * k + t]), a2);
-                            a3 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[3 * k + t]), a3);
-                        }
+                        var v = Vector512.Load(xr + j);
+                        a0 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[t]), a0);
+                        a1 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[k + t]), a1);
+                        a2 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[2 * k + t]), a2);
+                        a3 = Avx512F.FusedMultiplyAdd(v, Vector512.Create(w[3 * k + t]), a3);
                     }
-                float* yr = y + r * ow + j0;
-                a0.Store(yr);
-                a1.Store(yr + ohw);
-                a2.Store(yr + 2 * ohw);
-                a3.Store(yr + 3 * ohw);
-                if (j0 == last) break;
-            }
+                }
+            a0.Store(dst + j0);
+            a1.Store(dst + chStride + j0);
+            a2.Store(dst + 2 * chStride + j0);
+            a3.Store(dst + 3 * chStride + j0);
+            if (j0 == last) break;
         }
     }
 
-    private static void ForwardRows1(int cg, int kh, int kw, int oh, int ow, float* x, long xsC, long xsH, float* w, float bias, float* y)
+    /// <summary>Output row r of one channel, in the FMA order of <see cref="Row4"/>.</summary>
+    internal static void Row1(int cg, int kh, int kw, int ow, float* x, long xsC, long xsH, float* w, float bias, int r, float* dst)
     {
         var b = Vector512.Create(bias);
         int last = ow - Lanes;
-        for (int r = 0; r < oh; r++)
-            for (int j0 = 0; ; j0 += Lanes)
-            {
-                if (j0 > last) j0 = last;
-                var a = b;
-                int t = 0;
-                for (int c = 0; c < cg; c++)
-                    for (int i = 0; i < kh; i++)
-                    {
-                        float* xr = x + c * xsC + (r + i) * xsH + j0;
-                        for (int j = 0; j < kw; j++, t++) a = Avx512F.FusedMultiplyAdd(Vector512.Load(xr + j), Vector512.Create(w[t]), a);
-                    }
-                a.Store(y + r * ow + j0);
-                if (j0 == last) break;
-            }
+        for (int j0 = 0; ; j0 += Lanes)
+        {
+            if (j0 > last) j0 = last;
+            var a = b;
+            int t = 0;
+            for (int c = 0; c < cg; c++)
+                for (int i = 0; i < kh; i++)
+                {
+                    float* xr = x + c * xsC + (r + i) * xsH + j0;
+                    for (int j = 0; j < kw; j++, t++) a = Avx512F.FusedMultiplyAdd(Vector512.Load(xr + j), Vector512.Create(w[t]), a);
+                }
+            a.Store(dst + j0);
+            if (j0 == last) break;
+        }
     }
 }
