@@ -46,7 +46,7 @@ public sealed class LibtorchPeer : IDisposable
         {
             p = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
             p.StandardInput.AutoFlush = true;
-            var hello = Ask(p, "hello");
+            var hello = PipePeer.Ask(p, "hello");
             if (hello?["ok"]?.GetValue<bool>() != true)
                 throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
             status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={(psi.Environment.TryGetValue("OMP_WAIT_POLICY", out var v) ? v : "unset")}";
@@ -62,7 +62,7 @@ public sealed class LibtorchPeer : IDisposable
 
     public void Setup(string workload, int threads)
     {
-        var r = Ask(_process, $"setup {workload} {threads.ToString(CultureInfo.InvariantCulture)}");
+        var r = PipePeer.Ask(_process, $"setup {workload} {threads.ToString(CultureInfo.InvariantCulture)}");
         if (r?["ok"]?.GetValue<bool>() != true)
             throw new InvalidOperationException($"libtorch child: setup of '{workload}' failed: {r?["error"]?.ToString() ?? "no answer"}");
     }
@@ -70,37 +70,14 @@ public sealed class LibtorchPeer : IDisposable
     /// <summary>One rep in the child; its own wall time in seconds.</summary>
     public double Run()
     {
-        var r = Ask(_process, "run");
+        var r = PipePeer.Ask(_process, "run");
         return r?["seconds"]?.GetValue<double>()
                ?? throw new InvalidOperationException($"libtorch child: run failed: {r?["error"]?.ToString() ?? "no answer"}");
     }
 
-    public void Teardown() => Ask(_process, "teardown");
+    public void Teardown() => PipePeer.Ask(_process, "teardown");
 
-    private static JsonNode? Ask(Process p, string command)
-    {
-        try
-        {
-            p.StandardInput.WriteLine(command);
-            string? line = p.StandardOutput.ReadLine();
-            return line == null ? null : JsonNode.Parse(line);
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            _process.StandardInput.WriteLine("quit");
-            if (!_process.WaitForExit(5000)) _process.Kill();
-        }
-        catch (IOException) { }
-        _process.Dispose();
-    }
+    public void Dispose() => PipePeer.Quit(_process);
 
     /// <summary>
     /// The child's loop: "hello", "setup NAME THREADS", "run", "teardown", "quit"; one JSON line per command. Only

@@ -48,7 +48,7 @@ public sealed class PytorchPeer : IDisposable
         {
             p = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
             p.StandardInput.AutoFlush = true;
-            var hello = Ask(p, "hello");
+            var hello = PipePeer.Ask(p, "hello");
             if (hello?["ok"]?.GetValue<bool>() != true)
                 throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
             string version = hello["torch"]!.ToString();
@@ -68,7 +68,7 @@ public sealed class PytorchPeer : IDisposable
     /// <summary>Creates the workload on the peer with <paramref name="threads"/>; null when it has no such workload.</summary>
     public (string Unit, double Work)? Setup(string workload, int threads)
     {
-        var r = Ask(_process, $"setup {workload} {threads}");
+        var r = PipePeer.Ask(_process, $"setup {workload} {threads}");
         if (r?["ok"]?.GetValue<bool>() == true) return (r["unit"]!.ToString(), r["work"]!.GetValue<double>());
         if (r?["available"] is null)
             Console.Error.WriteLine($"PyTorch peer: setup of '{workload}' failed: {r?["error"]?.ToString() ?? "no answer"}");
@@ -78,36 +78,12 @@ public sealed class PytorchPeer : IDisposable
     /// <summary>One rep on the peer; its own wall time in seconds.</summary>
     public double Run()
     {
-        var r = Ask(_process, "run");
+        var r = PipePeer.Ask(_process, "run");
         return r?["seconds"]?.GetValue<double>()
                ?? throw new InvalidOperationException($"PyTorch peer: run failed: {r?["error"]?.ToString() ?? "no answer"}");
     }
 
-    public void Teardown() => Ask(_process, "teardown");
+    public void Teardown() => PipePeer.Ask(_process, "teardown");
 
-    // Null when the peer has gone (its pipe is closed) or answered something that is not JSON.
-    private static JsonNode? Ask(Process p, string command)
-    {
-        try
-        {
-            p.StandardInput.WriteLine(command);
-            string? line = p.StandardOutput.ReadLine();
-            return line == null ? null : JsonNode.Parse(line);
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            _process.StandardInput.WriteLine("quit");
-            if (!_process.WaitForExit(5000)) _process.Kill();
-        }
-        catch (IOException) { }
-        _process.Dispose();
-    }
+    public void Dispose() => PipePeer.Quit(_process);
 }
