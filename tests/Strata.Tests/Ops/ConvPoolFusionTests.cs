@@ -136,4 +136,27 @@ public class ConvPoolFusionTests
         Assert.Contains("(None, 6, 18, 18)", summary);
         Assert.Contains("(None, 6, 9, 9)", summary);
     }
+
+    [Fact]
+    public void FusedInferenceWithoutAutogradMatchesLayerByLayerAndReleasesItsIndices()
+    {
+        var g = new Generator(31);
+        var conv = new Conv2D(8, 3, inChannels: 1, generator: g);
+        var model = new Sequential(conv, new ReLU(), new MaxPool2D(2));
+        model.Eval();
+        using var x = Tensor.Randn(new[] { 3, 1, 28, 28 }, g);
+        long before = Strata.Backends.Cpu.CpuBufferPool.AllocatedBytes;
+        float[] fused = Array.Empty<float>(), reference = Array.Empty<float>();
+        for (int i = 0; i < 5; i++)
+        {
+            using var scope = Tensor.Scope();
+            using var noGrad = GradMode.NoGrad();
+            fused = model.Invoke(x).ToArray<float>();
+            reference = model[2].Invoke(model[1].Invoke(conv.Invoke(x))).ToArray<float>();
+            if (i == 0) before = Strata.Backends.Cpu.CpuBufferPool.AllocatedBytes;
+        }
+        Assert.Equal(reference, fused);
+        // Warm calls reuse pooled buffers: nothing (the saved indices included) is left outside the scope.
+        Assert.Equal(before, Strata.Backends.Cpu.CpuBufferPool.AllocatedBytes);
+    }
 }
