@@ -6,8 +6,8 @@ namespace Strata.Backends.Cpu;
 /// <summary>
 /// A few-tap float32 convolution fused with the 2x2, stride-2 max pooling after it (a CNN's first block). The
 /// convolution's full-size output never reaches memory: each pair of output rows is computed into an L1 buffer,
-/// pooled, and only the pooled values and the positions of their maxima are written. The backward pass rebuilds one
-/// output plane's gradient at a time in L1 from the pooled gradient. On the seed CNN's conv1 (1→32 channels, 3x3,
+/// pooled, and only the pooled values and the positions of their maxima are written. The backward pass rebuilds the
+/// conv output gradient row by row in registers from the pooled gradient. On the seed CNN's conv1 (1→32 channels, 3x3,
 /// 28x28) the unfused path wrote and re-read a 5.5 MB activation and its 5.5 MB gradient each step.
 /// </summary>
 /// <remarks>
@@ -57,7 +57,6 @@ internal static unsafe class ConvPoolKernels
 
     private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    private static readonly Vector512<int> Ramp2 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 
     // Pools two conv rows (r0 above r1, each at least 2·pw long and readable 32 floats past every chunk start) into pw
     // cells: 16 cells per step from even/odd lane permutes of 32 loaded columns.
@@ -77,7 +76,7 @@ internal static unsafe class ConvPoolKernels
             Take(ref best, ref off, Avx512F.PermuteVar16x32x2(a0, Odds, a1), one);
             Take(ref best, ref off, Avx512F.PermuteVar16x32x2(c0, Evens, c1), offW);
             Take(ref best, ref off, Avx512F.PermuteVar16x32x2(c0, Odds, c1), offW1);
-            var pos = Vector512.Create(rowBase + 2 * q0) + Ramp2 + off;
+            var pos = Vector512.Create(rowBase + 2 * q0) + Evens + off; // Evens is also 2·lane, each window's first column
             int n = Math.Min(Lanes, pw - q0);
             if (n == Lanes)
             {
@@ -128,7 +127,6 @@ internal static unsafe class ConvPoolKernels
         // rowsv[(ch * 2 + r) * 2 + half]: conv row r of channel ch, columns [32·chunk + 16·half, +16).
         var rowsv = stackalloc Vector512<float>[8];
         var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        var lane2 = lane + lane;
         for (int o = 0; o < og; o += 2)
         {
             bool pair = o + 1 < og;
@@ -148,7 +146,7 @@ internal static unsafe class ConvPoolKernels
                         for (int pc0 = 0; pc0 < pw; pc0 += Lanes)
                         {
                             var valid = Vector512.LessThan(lane, Vector512.Create(pw - pc0));
-                            var start = Vector512.Create(2 * pr * ow + 2 * pc0) + lane2;
+                            var start = Vector512.Create(2 * pr * ow + 2 * pc0) + Evens;
                             for (int ch = 0; ch < 2; ch++)
                             {
                                 long at = n * gysN + (long)(o + (pair ? ch : 0)) * cells + pr * pw + pc0;
