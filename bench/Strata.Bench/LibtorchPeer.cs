@@ -68,12 +68,7 @@ public sealed class LibtorchPeer : IDisposable
     }
 
     /// <summary>One rep in the child; its own wall time in seconds.</summary>
-    public double Run()
-    {
-        var r = PipePeer.Ask(_process, "run");
-        return r?["seconds"]?.GetValue<double>()
-               ?? throw new InvalidOperationException($"libtorch child: run failed: {r?["error"]?.ToString() ?? "no answer"}");
-    }
+    public double Run() => PipePeer.RunRep(_process, "libtorch child");
 
     public void Teardown() => PipePeer.Ask(_process, "teardown");
 

@@ -21,6 +21,14 @@ internal static class PipePeer
         }
     }
 
+    /// <summary>One rep on the peer: the wall time in seconds it measured itself.</summary>
+    public static double RunRep(Process p, string who)
+    {
+        var r = Ask(p, "run");
+        return r?["seconds"]?.GetValue<double>()
+               ?? throw new InvalidOperationException($"{who}: run failed: {r?["error"]?.ToString() ?? "no answer"}");
+    }
+
     /// <summary>Asks the peer to quit, waits up to 5 s, then kills it.</summary>
     public static void Quit(Process p)
     {

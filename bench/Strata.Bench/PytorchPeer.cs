@@ -76,12 +76,7 @@ public sealed class PytorchPeer : IDisposable
     }
 
     /// <summary>One rep on the peer; its own wall time in seconds.</summary>
-    public double Run()
-    {
-        var r = PipePeer.Ask(_process, "run");
-        return r?["seconds"]?.GetValue<double>()
-               ?? throw new InvalidOperationException($"PyTorch peer: run failed: {r?["error"]?.ToString() ?? "no answer"}");
-    }
+    public double Run() => PipePeer.RunRep(_process, "PyTorch peer");
 
     public void Teardown() => PipePeer.Ask(_process, "teardown");
 
