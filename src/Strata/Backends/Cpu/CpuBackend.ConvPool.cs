@@ -8,6 +8,8 @@ public sealed unsafe partial class CpuBackend
 {
     private const int ConvPoolWeightChunks = 8;
 
+    [ThreadStatic] private static GemmScratch? _convPoolRows;
+
     public bool SupportsConv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in Conv2dParams p)
     {
         if (x.DType != DType.Float32 || w.DType != DType.Float32 || x.Shape.Length != 4 || w.Shape.Length != 4 || p.Groups != 1) return false;
@@ -27,12 +29,10 @@ public sealed unsafe partial class CpuBackend
         int scratch = ConvPoolKernels.ForwardScratch(ow);
         CpuThreadPool.For(n, img =>
         {
-            var buf = Allocate(DType.Float32, scratch);
-            try
-            {
-                ConvPoolKernels.Forward(c, kh, kw, oh, ow, xp + img * sN, sC, sH, wp, o, bp, yp + img * cells, ip + img * cells, (float*)HostMemory.PointerOf(buf));
-            }
-            finally { buf.Release(); }
+            // Per-thread scratch rather than a pooled buffer per image: with rents from whichever threads happen to
+            // take images, a warm step could still find the pool short and allocate (seen in the steady-state tests).
+            float* rows = (float*)(_convPoolRows ??= new GemmScratch()).Get((nuint)scratch * sizeof(float));
+            ConvPoolKernels.Forward(c, kh, kw, oh, ow, xp + img * sN, sC, sH, wp, o, bp, yp + img * cells, ip + img * cells, rows);
         });
     }
 
