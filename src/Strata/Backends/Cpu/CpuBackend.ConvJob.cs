@@ -69,6 +69,14 @@ public sealed unsafe partial class CpuBackend
 
         private DeviceBuffer Scratch(long elements) => _backend.Allocate(DTypeOfT, (int)Math.Max(1, elements));
 
+        // Scratch a parallel task uses while it runs. Per thread rather than rented per task: with rents from whichever
+        // threads happen to take tasks at the same moment, a warm step could find the pool short and allocate (seen on
+        // CI in the steady-state test). Nested parallel calls run inline, so a thread runs one task at a time.
+        [ThreadStatic] private static GemmScratch? _taskScratch;
+
+        private static T* TaskScratch(long elements) =>
+            (T*)(_taskScratch ??= new GemmScratch()).Get((nuint)Math.Max(1, elements) * (nuint)sizeof(T));
+
         // Columns of a grouped GEMM over images [n0, n1).
         private int Cols(int n0, int n1) => (n1 - n0) * OHW;
 
@@ -113,39 +121,34 @@ public sealed unsafe partial class CpuBackend
             }
             int cols = Cols(n0, n1);
             bool single = n1 - n0 == 1;
-            var buf = Scratch((long)K * cols + (single ? 0 : (long)Og * cols));
-            try
+            T* col = TaskScratch((long)K * cols + (single ? 0 : (long)Og * cols));
+            T* tmp = col + (long)K * cols;
+            for (int g = 0; g < G; g++)
             {
-                T* col = (T*)HostMemory.PointerOf(buf);
-                T* tmp = col + (long)K * cols;
-                for (int g = 0; g < G; g++)
+                for (int n = n0; n < n1; n++) Im2ColImage(n, g, col + (n - n0) * OHW, cols);
+                T* wg = _w + (long)g * Og * K;
+                T* bg = bias == null ? null : bias + g * Og;
+                if (single)
                 {
-                    for (int n = n0; n < n1; n++) Im2ColImage(n, g, col + (n - n0) * OHW, cols);
-                    T* wg = _w + (long)g * Og * K;
-                    T* bg = bias == null ? null : bias + g * Og;
-                    if (single)
+                    T* yg = _y + ((long)n0 * O + g * Og) * OHW;
+                    if (_smallK) ConvKernels.SmallKForward(Og, OHW, K, wg, col, cols, bg, yg, OHW);
+                    else
                     {
-                        T* yg = _y + ((long)n0 * O + g * Og) * OHW;
-                        if (_smallK) ConvKernels.SmallKForward(Og, OHW, K, wg, col, cols, bg, yg, OHW);
-                        else
-                        {
-                            GemmT(Og, OHW, K, wg, K, 1, col, cols, 1, yg, OHW, 1, false, _gemmParallel);
-                            if (bg != null) AddRowBias(yg, bg);
-                        }
-                        continue;
+                        GemmT(Og, OHW, K, wg, K, 1, col, cols, 1, yg, OHW, 1, false, _gemmParallel);
+                        if (bg != null) AddRowBias(yg, bg);
                     }
-                    GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false, _gemmParallel);
-                    for (int n = n0; n < n1; n++)
-                        for (int o = 0; o < Og; o++)
-                        {
-                            var src = new ReadOnlySpan<T>(tmp + (long)o * cols + (n - n0) * OHW, OHW);
-                            var dst = new Span<T>(_y + ((long)n * O + g * Og + o) * OHW, OHW);
-                            if (bg != null) TensorPrimitives.Add(src, bg[o], dst);
-                            else src.CopyTo(dst);
-                        }
+                    continue;
                 }
+                GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false, _gemmParallel);
+                for (int n = n0; n < n1; n++)
+                    for (int o = 0; o < Og; o++)
+                    {
+                        var src = new ReadOnlySpan<T>(tmp + (long)o * cols + (n - n0) * OHW, OHW);
+                        var dst = new Span<T>(_y + ((long)n * O + g * Og + o) * OHW, OHW);
+                        if (bg != null) TensorPrimitives.Add(src, bg[o], dst);
+                        else src.CopyTo(dst);
+                    }
             }
-            finally { buf.Release(); }
         }
 
         // rows[o, :] += bias[o] over Og rows of OHW.
@@ -170,19 +173,14 @@ public sealed unsafe partial class CpuBackend
             }
             else
             {
-                var buf = Scratch((long)K * _tile);
-                try
-                {
-                    T* col = (T*)HostMemory.PointerOf(buf);
-                    for (int g = 0; g < G; g++)
-                        for (int c0 = 0; c0 < OHW; c0 += _tile)
-                        {
-                            int t = Math.Min(_tile, OHW - c0);
-                            Im2ColTile(n, g, c0, t, col);
-                            GemmT(Og, t, K, _w + (long)g * Og * K, K, 1, col, t, 1, yn + (long)g * Og * OHW + c0, OHW, 1, false, _gemmParallel);
-                        }
-                }
-                finally { buf.Release(); }
+                T* col = TaskScratch((long)K * _tile);
+                for (int g = 0; g < G; g++)
+                    for (int c0 = 0; c0 < OHW; c0 += _tile)
+                    {
+                        int t = Math.Min(_tile, OHW - c0);
+                        Im2ColTile(n, g, c0, t, col);
+                        GemmT(Og, t, K, _w + (long)g * Og * K, K, 1, col, t, 1, yn + (long)g * Og * OHW + c0, OHW, 1, false, _gemmParallel);
+                    }
             }
             if (bias != null)
                 for (int g = 0; g < G; g++) AddRowBias(yn + (long)g * Og * OHW, bias + g * Og);
@@ -207,23 +205,18 @@ public sealed unsafe partial class CpuBackend
             int cols = Cols(n0, n1);
             bool single = n1 - n0 == 1;
             new Span<T>(_x + n0 * _xsN, (n1 - n0) * C * H * W).Clear();
-            var buf = Scratch((long)K * cols + (single ? 0 : (long)Og * cols));
-            try
+            T* col = TaskScratch((long)K * cols + (single ? 0 : (long)Og * cols));
+            T* gyg = col + (long)K * cols;
+            for (int g = 0; g < G; g++)
             {
-                T* col = (T*)HostMemory.PointerOf(buf);
-                T* gyg = col + (long)K * cols;
-                for (int g = 0; g < G; g++)
-                {
-                    T* b;
-                    if (single) b = _y + ((long)n0 * O + g * Og) * OHW;
-                    else { GatherY(g, n0, n1, gyg); b = gyg; }
-                    GemmT(K, cols, Og, _w + (long)g * Og * K, 1, K, b, cols, 1, col, cols, 1, false, _gemmParallel);
-                    for (int n = n0; n < n1; n++)
-                        ConvKernels.Col2ImImage(_x + n * _xsN + g * Cg * _xsC, Cg, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW,
-                            col + (n - n0) * OHW, cols);
-                }
+                T* b;
+                if (single) b = _y + ((long)n0 * O + g * Og) * OHW;
+                else { GatherY(g, n0, n1, gyg); b = gyg; }
+                GemmT(K, cols, Og, _w + (long)g * Og * K, 1, K, b, cols, 1, col, cols, 1, false, _gemmParallel);
+                for (int n = n0; n < n1; n++)
+                    ConvKernels.Col2ImImage(_x + n * _xsN + g * Cg * _xsC, Cg, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW,
+                        col + (n - n0) * OHW, cols);
             }
-            finally { buf.Release(); }
         }
 
         private void BackwardInputImage(int n)
@@ -238,19 +231,14 @@ public sealed unsafe partial class CpuBackend
                 return;
             }
             new Span<T>(gxn, C * H * W).Clear();
-            var buf = Scratch((long)K * _tile);
-            try
-            {
-                T* col = (T*)HostMemory.PointerOf(buf);
-                for (int g = 0; g < G; g++)
-                    for (int c0 = 0; c0 < OHW; c0 += _tile)
-                    {
-                        int t = Math.Min(_tile, OHW - c0);
-                        GemmT(K, t, Og, _w + (long)g * Og * K, 1, K, gyn + (long)g * Og * OHW + c0, OHW, 1, col, t, 1, false, _gemmParallel);
-                        Col2ImTile(n, g, c0, t, col);
-                    }
-            }
-            finally { buf.Release(); }
+            T* col = TaskScratch((long)K * _tile);
+            for (int g = 0; g < G; g++)
+                for (int c0 = 0; c0 < OHW; c0 += _tile)
+                {
+                    int t = Math.Min(_tile, OHW - c0);
+                    GemmT(K, t, Og, _w + (long)g * Og * K, 1, K, gyn + (long)g * Og * OHW + c0, OHW, 1, col, t, 1, false, _gemmParallel);
+                    Col2ImTile(n, g, c0, t, col);
+                }
         }
 
         // Images are split into a fixed number of chunks (never derived from the thread count); each chunk sums its
@@ -305,41 +293,31 @@ public sealed unsafe partial class CpuBackend
             }
             else if (_grouped)
             {
-                var buf = Scratch((long)(K + Og) * _ipt * OHW);
-                try
+                T* col = TaskScratch((long)(K + Og) * _ipt * OHW);
+                T* gyg = col + (long)K * _ipt * OHW;
+                for (int m0 = n0; m0 < n1; m0 += _ipt)
                 {
-                    T* col = (T*)HostMemory.PointerOf(buf);
-                    T* gyg = col + (long)K * _ipt * OHW;
-                    for (int m0 = n0; m0 < n1; m0 += _ipt)
-                    {
-                        int m1 = Math.Min(n1, m0 + _ipt), cols = Cols(m0, m1);
-                        for (int n = m0; n < m1; n++) Im2ColImage(n, g, col + (n - m0) * OHW, cols);
-                        T* a;
-                        if (m1 - m0 == 1) a = _y + ((long)m0 * O + g * Og) * OHW;
-                        else { GatherY(g, m0, m1, gyg); a = gyg; }
-                        if (_smallK) ConvKernels.SmallKWeightGrad(Og, cols, K, a, cols, col, cols, gw, !first);
-                        else GemmT(Og, K, cols, a, cols, 1, col, 1, cols, gw, K, 1, !first, _gemmParallel);
-                        first = false;
-                    }
+                    int m1 = Math.Min(n1, m0 + _ipt), cols = Cols(m0, m1);
+                    for (int n = m0; n < m1; n++) Im2ColImage(n, g, col + (n - m0) * OHW, cols);
+                    T* a;
+                    if (m1 - m0 == 1) a = _y + ((long)m0 * O + g * Og) * OHW;
+                    else { GatherY(g, m0, m1, gyg); a = gyg; }
+                    if (_smallK) ConvKernels.SmallKWeightGrad(Og, cols, K, a, cols, col, cols, gw, !first);
+                    else GemmT(Og, K, cols, a, cols, 1, col, 1, cols, gw, K, 1, !first, _gemmParallel);
+                    first = false;
                 }
-                finally { buf.Release(); }
             }
             else
             {
-                var buf = Scratch((long)K * _tile);
-                try
-                {
-                    T* col = (T*)HostMemory.PointerOf(buf);
-                    for (int n = n0; n < n1; n++)
-                        for (int c0 = 0; c0 < OHW; c0 += _tile)
-                        {
-                            int t = Math.Min(_tile, OHW - c0);
-                            Im2ColTile(n, g, c0, t, col);
-                            GemmT(Og, K, t, _y + (long)n * O * OHW + (long)g * Og * OHW + c0, OHW, 1, col, 1, t, gw, K, 1, !first, _gemmParallel);
-                            first = false;
-                        }
-                }
-                finally { buf.Release(); }
+                T* col = TaskScratch((long)K * _tile);
+                for (int n = n0; n < n1; n++)
+                    for (int c0 = 0; c0 < OHW; c0 += _tile)
+                    {
+                        int t = Math.Min(_tile, OHW - c0);
+                        Im2ColTile(n, g, c0, t, col);
+                        GemmT(Og, K, t, _y + (long)n * O * OHW + (long)g * Og * OHW + c0, OHW, 1, col, 1, t, gw, K, 1, !first, _gemmParallel);
+                        first = false;
+                    }
             }
             if (first) new Span<T>(gw, Og * K).Clear();
         }

@@ -36,6 +36,9 @@ internal static class CpuBufferPool
 
     public static CpuBuffer Rent(long bytes)
     {
+        // Rents from parallel chunks race each other, so a warm step could find the list short and allocate: kernels
+        // take per-thread scratch instead, and this counter lets the tests prove it.
+        if (CpuThreadPool.InParallel) Interlocked.Increment(ref _rentsInParallel);
         var (cls, rounded) = SizeClass(bytes);
         var list = Free[cls];
         lock (list)
@@ -53,6 +56,10 @@ internal static class CpuBufferPool
     }
 
     private static long _allocatedBytes;
+    private static long _rentsInParallel;
+
+    /// <summary>Rents made from inside a parallel job since start: zero in a healthy build.</summary>
+    internal static long RentsInParallel => Interlocked.Read(ref _rentsInParallel);
 
     /// <summary>Native bytes the pool has allocated since start (not reduced by frees): flat in a steady state.</summary>
     internal static long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);

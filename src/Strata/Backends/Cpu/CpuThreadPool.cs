@@ -35,6 +35,9 @@ public static class CpuThreadPool
 
     [ThreadStatic] private static bool _inParallel;
 
+    /// <summary>True on a thread while it runs a chunk of a parallel job.</summary>
+    internal static bool InParallel => _inParallel;
+
     /// <summary>Threads used by kernels (default: the machine's processor count).</summary>
     public static int Threads
     {
