@@ -374,6 +374,8 @@ public static class Program
 
     // conv1 + pool1 of the seed CNN, fused kernel against the unfused ops it replaces (fastest of 40 repetitions each, so
     // the two can be compared within one run on a noisy machine).
+    // MEDIAN=1: medians instead of the fastest repetition (cold-cache effects show in medians).
+    private static readonly bool FusedMedian = Environment.GetEnvironmentVariable("MEDIAN") == "1";
     private static void FusedParts(int threads)
     {
         CpuThreadPool.Threads = threads;
@@ -390,7 +392,7 @@ public static class Program
         var i64 = Tensor.Zeros(new[] { Batch, 32, 13, 13 }, DType.Int64);
         var i32 = Tensor.Zeros(new[] { Batch, 32, 13, 13 }, DType.Int32);
         var gp = Tensor.Randn(new[] { Batch, 32, 13, 13 }, g);
-        UseMin = true;
+        UseMin = !FusedMedian;
         for (int round = 0; round < 2; round++)
         {
             Report("unfused conv1 fwd", Time(40, () => be.Conv2d(x.Desc, w1.Desc, b1.Desc, y1.Desc, p)));
@@ -399,6 +401,21 @@ public static class Program
             Report("unfused conv1 wgrad", Time(40, () => be.Conv2dBackwardWeight(x.Desc, y1.Desc, gw1.Desc, p)));
             Report("fused conv1+pool1 fwd", Time(40, () => be.Conv2dMaxPool2x2(x.Desc, w1.Desc, b1.Desc, p1.Desc, i32.Desc, p)));
             Report("fused wgrad", Time(40, () => be.Conv2dMaxPool2x2BackwardWeight(x.Desc, gp.Desc, i32.Desc, gw1.Desc, p)));
+            // A 32 MB pass first leaves the operands cold, as a training step's backward finds them.
+            var big = Tensor.Randn(new[] { 8 << 20 }, g);
+            Report("evict (32 MB scale)", Time(40, () => { using var s2 = Tensor.Scope(); big.Mul(1.0001f); }));
+            Report("evict + fused wgrad", Time(40, () =>
+            {
+                using (Tensor.Scope()) big.Mul(1.0001f);
+                be.Conv2dMaxPool2x2BackwardWeight(x.Desc, gp.Desc, i32.Desc, gw1.Desc, p);
+            }));
+            Report("evict + unfused wgrad", Time(40, () =>
+            {
+                using (Tensor.Scope()) big.Mul(1.0001f);
+                be.Conv2dBackwardWeight(x.Desc, y1.Desc, gw1.Desc, p);
+            }));
+            using (var small = (gp * 1e-6f).Relu())
+                Report("fused wgrad tiny g", Time(40, () => be.Conv2dMaxPool2x2BackwardWeight(x.Desc, small.Desc, i32.Desc, gw1.Desc, p)));
         }
     }
 }

@@ -14,7 +14,15 @@ public static unsafe class KernelTune
     {
         int saved = CpuThreadPool.Threads;
         CpuThreadPool.Threads = 1;
-        var kernels = Gemm.SupportedSgemmKernels();
+        var supported = Gemm.SupportedSgemmKernels();
+        // The fastest kernel also runs under other cache blockings (Kc x Mc), so a blocking choice can be checked in
+        // the same interleaved rounds.
+        var k0 = supported[0];
+        var variants = new List<GemmKernel<float>>(supported);
+        foreach (var (kc, mc) in new[] { (128, 256), (192, 256), (256, 128), (256, 512), (320, 256), (128, 512) })
+            if (kc != k0.Kc || mc != k0.Mc)
+                variants.Add(new GemmKernel<float>($"{k0.Name} kc{kc} mc{mc}", k0.Fn, k0.Mr, k0.Nr, kc, mc, k0.Nc));
+        var kernels = variants.ToArray();
         float* a = (float*)NativeMemory.AlignedAlloc((nuint)n * (nuint)n * 4, 64);
         float* b = (float*)NativeMemory.AlignedAlloc((nuint)n * (nuint)n * 4, 64);
         float* c = (float*)NativeMemory.AlignedAlloc((nuint)n * (nuint)n * 4, 64);
@@ -32,6 +40,25 @@ public static unsafe class KernelTune
                     best[q] = Math.Max(best[q], 2.0 * n * n * n / s / 1e9);
                 }
             for (int q = 0; q < kernels.Length; q++) Console.WriteLine($"{kernels[q].Name,-16} N={n} threads=1 best {best[q],7:F1} GFLOP/s");
+            // The micro-kernel alone on L1-resident panels: its ceiling, before packing and cache misses.
+            float* pa = (float*)NativeMemory.AlignedAlloc(8 * 256 * 4 * 4, 64), pb = (float*)NativeMemory.AlignedAlloc(256 * 32 * 4, 64);
+            float* pc = (float*)NativeMemory.AlignedAlloc(16 * 32 * 4, 64);
+            new Span<float>(pa, 8 * 256 * 4).Fill(0.5f); new Span<float>(pb, 256 * 32).Fill(0.25f);
+            var kf = kernels[0];
+            foreach (int kc in new[] { 64, 128, 256 })
+            {
+                double bestK = 0;
+                for (int round = 0; round < 15; round++)
+                {
+                    const int calls = 20000;
+                    long t0 = Stopwatch.GetTimestamp();
+                    for (int i = 0; i < calls; i++) kf.Fn(kc, pa + (i & 3) * 8 * 256, pb, pc, 32, true);
+                    double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    bestK = Math.Max(bestK, 2.0 * kf.Mr * kf.Nr * kc * calls / s / 1e9);
+                }
+                Console.WriteLine($"{kf.Name} micro-kernel alone kc={kc}: best {bestK,7:F1} GFLOP/s");
+            }
+            NativeMemory.AlignedFree(pa); NativeMemory.AlignedFree(pb); NativeMemory.AlignedFree(pc);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -111,6 +112,15 @@ internal static unsafe class ConvPoolKernels
     /// output channels share every shifted input load; taps go nine per pass (a 3x3 single-channel kernel in one).
     /// Sums are 16-lane accumulators reduced in a fixed order, so results do not depend on the thread count.
     /// </summary>
+    [ThreadStatic] private static GemmScratch? _weightGradAcc;
+
+    // The next image's planes of the pair, fetched while this image's are computed.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PrefetchPlanes(float* g, int* i, int count)
+    {
+        for (int off = 0; off < count; off += 16) { Sse.Prefetch0(g + off); Sse.Prefetch0(i + off); }
+    }
+
     public static void WeightGrad(int images, int cg, int kh, int kw, int oh, int ow, int width, float* x, long xsN, long xsC, long xsH,
         float* gy, int* idx, long gysN, int og, float* gw, bool accumulate)
     {
@@ -123,25 +133,36 @@ internal static unsafe class ConvPoolKernels
                 for (int j = 0; j < kw; j++, t++) { offs[t] = c * xsC + i * xsH + j; cols[t] = j; }
         for (int t = k; t < Pad; t++) { offs[t] = 0; cols[t] = 0; }
         var sums = stackalloc float[2 * Pad];
-        var s = stackalloc Vector512<float>[18];
-        // rowsv[(ch * 2 + r) * 2 + half]: conv row r of channel ch, columns [32·chunk + 16·half, +16).
-        var rowsv = stackalloc Vector512<float>[8];
+        // rowsv[(ch * 2 + r) * 2 + half]: conv row r of channel ch, columns [32·chunk + 16·half, +16). stackalloc only
+        // promises pointer alignment, so the vectors are aligned by hand: a split 64-byte store and reload costs.
+        byte* vectors = stackalloc byte[8 * 64 + 63];
+        var rowsv = (Vector512<float>*)(((nint)vectors + 63) & ~(nint)63);
         var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        for (int o = 0; o < og; o += 2)
+        // Images outermost, channel pairs inside, so the pooled gradient and indices are read as one sequential stream:
+        // with channel pairs outermost each (image, channel) plane was a short read a channel stride away, and in a
+        // training step (indices written long before, gradient by the other thread) the call waited on memory:
+        // 1.0 ms against 0.28 ms with the same data hot. The 18 accumulators of each (pair, tap group) live in
+        // per-thread scratch between images; each still sums its terms in the same order as before.
+        int pairs = (og + 1) / 2, groups = (k + 8) / 9;
+        var acc = (Vector512<float>*)(_weightGradAcc ??= new GemmScratch()).Get((nuint)(pairs * groups * 18 * 64));
+        new Span<byte>(acc, pairs * groups * 18 * 64).Clear();
+        for (int n = 0; n < images; n++)
         {
-            bool pair = o + 1 < og;
-            for (int t0 = 0; t0 < k; t0 += 9)
+            float* xn = x + n * xsN;
+            for (int o = 0, pi = 0; o < og; o += 2, pi++)
             {
-                int taps = Math.Min(9, k - t0);
-                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default, a8 = default;
-                Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default, b8 = default;
-                long f0 = offs[t0], f1 = offs[t0 + 1], f2 = offs[t0 + 2], f3 = offs[t0 + 3], f4 = offs[t0 + 4];
-                long f5 = offs[t0 + 5], f6 = offs[t0 + 6], f7 = offs[t0 + 7], f8 = offs[t0 + 8];
-                int maxCol = 0;
-                for (int q = 0; q < taps; q++) maxCol = Math.Max(maxCol, cols[t0 + q]);
-                for (int n = 0; n < images; n++)
+                bool pair = o + 1 < og;
+                if (n + 1 < images) PrefetchPlanes(gy + (n + 1) * gysN + (long)o * cells, idx + (n + 1) * gysN + (long)o * cells, (pair ? 2 : 1) * cells);
+                for (int t0 = 0; t0 < k; t0 += 9)
                 {
-                    float* xn = x + n * xsN;
+                    int taps = Math.Min(9, k - t0);
+                    var st = acc + (pi * groups + t0 / 9) * 18;
+                    Vector512<float> a0 = st[0], a1 = st[1], a2 = st[2], a3 = st[3], a4 = st[4], a5 = st[5], a6 = st[6], a7 = st[7], a8 = st[8];
+                    Vector512<float> b0 = st[9], b1 = st[10], b2 = st[11], b3 = st[12], b4 = st[13], b5 = st[14], b6 = st[15], b7 = st[16], b8 = st[17];
+                    long f0 = offs[t0], f1 = offs[t0 + 1], f2 = offs[t0 + 2], f3 = offs[t0 + 3], f4 = offs[t0 + 4];
+                    long f5 = offs[t0 + 5], f6 = offs[t0 + 6], f7 = offs[t0 + 7], f8 = offs[t0 + 8];
+                    int maxCol = 0;
+                    for (int q = 0; q < taps; q++) maxCol = Math.Max(maxCol, cols[t0 + q]);
                     for (int pr = 0; pr < ph; pr++)
                         for (int pc0 = 0; pc0 < pw; pc0 += Lanes)
                         {
@@ -197,13 +218,21 @@ internal static unsafe class ConvPoolKernels
                                     }
                                 }
                         }
+                    st[0] = a0; st[1] = a1; st[2] = a2; st[3] = a3; st[4] = a4; st[5] = a5; st[6] = a6; st[7] = a7; st[8] = a8;
+                    st[9] = b0; st[10] = b1; st[11] = b2; st[12] = b3; st[13] = b4; st[14] = b5; st[15] = b6; st[16] = b7; st[17] = b8;
                 }
-                s[0] = a0; s[1] = a1; s[2] = a2; s[3] = a3; s[4] = a4; s[5] = a5; s[6] = a6; s[7] = a7; s[8] = a8;
-                s[9] = b0; s[10] = b1; s[11] = b2; s[12] = b3; s[13] = b4; s[14] = b5; s[15] = b6; s[16] = b7; s[17] = b8;
-                for (int q = 0; q < taps; q++)
+            }
+        }
+        for (int o = 0, pi = 0; o < og; o += 2, pi++)
+        {
+            bool pair = o + 1 < og;
+            for (int t0 = 0; t0 < k; t0 += 9)
+            {
+                var st = acc + (pi * groups + t0 / 9) * 18;
+                for (int q = 0; q < Math.Min(9, k - t0); q++)
                 {
-                    sums[t0 + q] = Vector512.Sum(s[q]);
-                    sums[Pad + t0 + q] = Vector512.Sum(s[9 + q]);
+                    sums[t0 + q] = Vector512.Sum(st[q]);
+                    sums[Pad + t0 + q] = Vector512.Sum(st[9 + q]);
                 }
             }
             for (int q = 0; q < (pair ? 2 : 1); q++)
