@@ -329,6 +329,11 @@ public static class Program
             ("conv2 fwdT all 7744x64x288", 7744, 64, 288, 1, 7744, 1, 288),
             ("conv2 dx 3img 288x363x64", 288, 363, 64, 1, 288, 363, 1),
             ("conv2 dW 8img 64x288x968", 64, 288, 968, 968, 1, 1, 968),
+            // The same products with positions as rows (A = the lowered input read transposed, C = [positions, channels]).
+            ("conv2 fwdT 3img 363x64x288", 363, 64, 288, 1, 363, 1, 288),
+            ("conv2 fwdT 8img 968x64x288", 968, 64, 288, 1, 968, 1, 288),
+            ("conv2 dWT 3img 288x64x363", 288, 64, 363, 363, 1, 1, 363),
+            ("conv2 dxT 3img 363x288x64", 363, 288, 64, 1, 363, 288, 1),
         };
         foreach (int t in new[] { 1, 2 })
         {

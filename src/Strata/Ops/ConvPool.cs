@@ -6,9 +6,9 @@ namespace Strata;
 public static partial class Functional
 {
     /// <summary>
-    /// max_pool2d(conv2d(x, weight, bias), 2) in one fused pass when the backend has a kernel for this geometry (a
-    /// few-tap, stride-1, unpadded float32 convolution such as a grayscale CNN's first layer); null otherwise, and the
-    /// caller runs the two ops. Output, gradients and errors are those of the two ops; the conv output is never stored.
+    /// max_pool2d(conv2d(x, weight, bias), 2) in one fused pass when the backend has a kernel for this geometry (on the
+    /// CPU: a stride-1, unpadded float32 convolution, few-tap ones such as a grayscale CNN's first layer by a direct
+    /// kernel, others by im2col + GEMM tiles pooled while in cache); null otherwise, and the caller runs the two ops. Output, gradients and errors are those of the two ops; the conv output is never stored.
     /// </summary>
     internal static Tensor? TryConv2dMaxPool2x2(Tensor x, Tensor weight, Tensor? bias)
     {
@@ -39,21 +39,29 @@ public static partial class Functional
         return Engine.Record(y, op, inputs, (g, node) =>
         {
             using var gc = new ConvOperand(g);
-            if (node.Needs(0))
+            Tensor? gconv = null;
+            try
             {
-                using var wc = new ConvOperand(weight);
-                using var gconv = Tensor.Empty(op, new[] { x._shape[0], weight._shape[0], oh, ow }, x.DType, x.Device);
-                gconv.Backend.MaxPool2x2Unpool(gc.Desc, indices.Desc, gconv.Desc);
-                var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
-                gx.Backend.Conv2dBackwardInput(gconv.Desc, wc.Desc, gx.Desc, p);
-                node.Grads[0] = gx;
+                if (node.Needs(0))
+                {
+                    using var wc = new ConvOperand(weight);
+                    gconv = Tensor.Empty(op, new[] { x._shape[0], weight._shape[0], oh, ow }, x.DType, x.Device);
+                    gconv.Backend.MaxPool2x2Unpool(gc.Desc, indices.Desc, gconv.Desc);
+                    var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
+                    gx.Backend.Conv2dBackwardInput(gconv.Desc, wc.Desc, gx.Desc, p);
+                    node.Grads[0] = gx;
+                }
+                if (node.Needs(1))
+                {
+                    var gw = Tensor.Empty(op, weight._shape, weight.DType, weight.Device);
+                    // With the conv output gradient already placed for the input gradient, the plain weight gradient
+                    // reads it; otherwise (a first layer) the backend works from the pooled gradient.
+                    if (gconv != null) gw.Backend.Conv2dBackwardWeight(x.Desc, gconv.Desc, gw.Desc, p);
+                    else gw.Backend.Conv2dMaxPool2x2BackwardWeight(x.Desc, gc.Desc, indices.Desc, gw.Desc, p);
+                    node.Grads[1] = gw;
+                }
             }
-            if (node.Needs(1))
-            {
-                var gw = Tensor.Empty(op, weight._shape, weight.DType, weight.Device);
-                gw.Backend.Conv2dMaxPool2x2BackwardWeight(x.Desc, gc.Desc, indices.Desc, gw.Desc, p);
-                node.Grads[1] = gw;
-            }
+            finally { gconv?.Dispose(); }
             // Every pooled gradient lands on exactly one conv output, so the bias gradient is the pooled sum.
             if (bias != null && node.Needs(2)) node.Grads[2] = gc.T.Sum(new[] { 0, 2, 3 });
         });

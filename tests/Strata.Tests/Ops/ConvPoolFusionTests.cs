@@ -33,10 +33,15 @@ public class ConvPoolFusionTests
     }
 
     [Theory]
-    [InlineData(1, 3, 3, 28, 28, 32)] // the seed CNN's first block
-    [InlineData(1, 4, 4, 20, 23, 6)]  // 16 taps (two passes in the weight gradient), odd conv width, channels not a multiple of 4
-    [InlineData(2, 2, 2, 19, 40, 7)]  // two input channels, odd conv height (its last row is dropped by the pool), a wide row
-    public void FusedConvMaxPoolMatchesTheUnfusedOps(int c, int kh, int kw, int h, int w, int o)
+    [InlineData(1, 3, 3, 28, 28, 32, false)] // the seed CNN's first block: direct kernel, weight gradient from the pooled one
+    [InlineData(1, 3, 3, 28, 28, 32, true)]
+    [InlineData(1, 4, 4, 20, 23, 6, false)]  // 16 taps (two passes in the weight gradient), odd conv width, channels not a multiple of 4
+    [InlineData(2, 2, 2, 19, 40, 7, true)]   // two input channels, odd conv height (its last row is dropped by the pool), a wide row
+    [InlineData(32, 3, 3, 13, 13, 64, true)] // the seed CNN's second block: im2col + GEMM tiles pooled in cache
+    [InlineData(32, 3, 3, 13, 13, 64, false)]
+    [InlineData(3, 3, 3, 12, 17, 5, true)]   // 27 taps, odd conv height and width
+    [InlineData(1, 3, 3, 14, 12, 4, false)]  // few taps but rows under 16 wide: the small-K product, pooled
+    public void FusedConvMaxPoolMatchesTheUnfusedOps(int c, int kh, int kw, int h, int w, int o, bool inputGrad)
     {
         using var scope = Tensor.Scope();
         var g = new Generator(11);
@@ -53,13 +58,13 @@ public class ConvPoolFusionTests
 
         (Tensor y, Tensor gx, Tensor gw, Tensor gb)? Run(bool fused)
         {
-            var x = xv.Detach(); x.RequiresGrad = true;
+            var x = xv.Detach(); x.RequiresGrad = inputGrad;
             var wt = wv.Detach(); wt.RequiresGrad = true;
             var b = bv.Detach(); b.RequiresGrad = true;
             var y = fused ? Functional.TryConv2dMaxPool2x2(x, wt, b) : Functional.MaxPool2d(Functional.Conv2d(x, wt, b), 2);
             if (y is null) return null;
             y.Backward(gy);
-            return (y, x.Grad!, wt.Grad!, b.Grad!);
+            return (y, inputGrad ? x.Grad! : Tensor.Zeros(new[] { 1 }), wt.Grad!, b.Grad!);
         }
 
         var reference = Run(fused: false)!.Value;
@@ -81,8 +86,9 @@ public class ConvPoolFusionTests
         var x = Tensor.Randn(new[] { 2, 1, 28, 28 }, new Generator(1));
         var w = Tensor.Randn(new[] { 4, 1, 3, 3 }, new Generator(2));
         Assert.Null(Functional.TryConv2dMaxPool2x2(x.To(DType.Float64), w.To(DType.Float64), null)); // float64: unfused ops
-        Assert.Null(Functional.TryConv2dMaxPool2x2(x.Narrow(3, 0, 12), w, null));                   // output rows under 16 wide
-        Assert.Null(Functional.TryConv2dMaxPool2x2(Tensor.Randn(new[] { 2, 2, 28, 28 }, new Generator(3)), Tensor.Randn(new[] { 4, 2, 3, 3 }, new Generator(4)), null)); // 18 taps
+        Assert.Null(Functional.TryConv2dMaxPool2x2(x.Narrow(2, 0, 3), w, null));                    // one conv row: nothing to pool
+        // 18 taps over a 98x98 output: lowered in column tiles, not whole images, so there is no per-image tile to pool.
+        Assert.Null(Functional.TryConv2dMaxPool2x2(Tensor.Randn(new[] { 1, 2, 100, 100 }, new Generator(3)), Tensor.Randn(new[] { 4, 2, 3, 3 }, new Generator(4)), null));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ internal static unsafe class ConvPoolKernels
 
     // Pools two conv rows (r0 above r1, each at least 2·pw long and readable 32 floats past every chunk start) into pw
     // cells: 16 cells per step from even/odd lane permutes of 32 loaded columns.
-    private static void PoolRows(float* r0, float* r1, int pw, int ow, int rowBase, float* y, int* idx)
+    internal static void PoolRows(float* r0, float* r1, int pw, int ow, int rowBase, float* y, int* idx)
     {
         var offW = Vector512.Create(ow);
         var offW1 = Vector512.Create(ow + 1);

@@ -42,7 +42,7 @@ public sealed unsafe partial class CpuBackend
         public ConvJob(CpuBackend backend, in TensorDesc x, in TensorDesc w, in TensorDesc y, in Conv2dParams p)
         {
             _backend = backend;
-            _x = Ptr<T>(x); _w = Ptr<T>(w); _y = Ptr<T>(y);
+            _x = Ptr<T>(x); _w = Ptr<T>(w); _y = y.Buffer == null ? null : Ptr<T>(y); // no buffer: pooled forward
             (N, C, H, W) = (x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
             (_xsN, _xsC, _xsH, _xsW) = (x.Strides[0], x.Strides[1], x.Strides[2], x.Strides[3]);
             (O, OH, OW) = (y.Shape[1], y.Shape[2], y.Shape[3]);
@@ -147,6 +147,60 @@ public sealed unsafe partial class CpuBackend
                         var dst = new Span<T>(_y + ((long)n * O + g * Og + o) * OHW, OHW);
                         if (bg != null) TensorPrimitives.Add(src, bg[o], dst);
                         else src.CopyTo(dst);
+                    }
+            }
+        }
+
+        /// <summary>True when <see cref="ForwardMaxPool2x2"/> applies: float32 lowered-and-multiplied (grouped) geometry.</summary>
+        public bool SupportsMaxPool2x2 => typeof(T) == typeof(float) && _grouped && !_directSmall && OH >= 2 && OW >= 2;
+
+        /// <summary>
+        /// Conv (+ bias) then 2x2, stride-2 max pooling: yp [N, O, OH/2, OW/2] and idx (int32, flat h·OW+w position of each
+        /// maximum in its conv plane) without writing the conv output; each task pools its GEMM tile while it is in
+        /// cache. Conv values and pooling rules are those of the unfused ops, so outputs are bit-identical.
+        /// </summary>
+        public void ForwardMaxPool2x2(in TensorDesc bias, float* yp, int* idx)
+        {
+            T* b = bias.Buffer == null ? null : Ptr<T>(bias);
+            if (Parallel) CpuThreadPool.For(_tasks, t => ForwardPoolTask(t, b, yp, idx));
+            else for (int t = 0; t < _tasks; t++) ForwardPoolTask(t, b, yp, idx);
+        }
+
+        // PoolRows reads up to 32 floats past a row's start; the slack keeps the last row's reads inside the scratch.
+        private const int PoolSlack = 64;
+
+        private void ForwardPoolTask(int t, T* bias, float* yp, int* idx)
+        {
+            var (n0, n1) = TaskImages(t);
+            int cols = Cols(n0, n1), ph = OH / 2, pw = OW / 2;
+            long cells = (long)ph * pw;
+            T* col = TaskScratch((long)K * cols + (long)Og * cols + PoolSlack);
+            T* tmp = col + (long)K * cols;
+            for (int g = 0; g < G; g++)
+            {
+                for (int n = n0; n < n1; n++) Im2ColImage(n, g, col + (n - n0) * OHW, cols);
+                T* wg = _w + (long)g * Og * K;
+                T* bg = bias == null ? null : bias + g * Og;
+                // The same calls as Forward makes (same shapes, so the same sums), into the tile instead of the output.
+                if (_smallK) ConvKernels.SmallKForward(Og, cols, K, wg, col, cols, bg, tmp, cols);
+                else
+                {
+                    GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false, _gemmParallel);
+                    if (bg != null)
+                        for (int o = 0; o < Og; o++)
+                        {
+                            var row = new Span<T>(tmp + (long)o * cols, cols);
+                            TensorPrimitives.Add<T>(row, bg[o], row);
+                        }
+                }
+                for (int n = n0; n < n1; n++)
+                    for (int o = 0; o < Og; o++)
+                    {
+                        float* plane = (float*)(tmp + (long)o * cols + (n - n0) * OHW);
+                        long outPlane = ((long)n * O + g * Og + o) * cells;
+                        for (int pr = 0; pr < ph; pr++)
+                            ConvPoolKernels.PoolRows(plane + 2 * pr * OW, plane + (2 * pr + 1) * OW, pw, OW, 2 * pr * OW,
+                                yp + outPlane + pr * pw, idx + outPlane + pr * pw);
                     }
             }
         }

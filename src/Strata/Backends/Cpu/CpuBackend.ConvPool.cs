@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Backends.Cpu;
 
@@ -15,7 +16,29 @@ public sealed unsafe partial class CpuBackend
         if (x.DType != DType.Float32 || w.DType != DType.Float32 || x.Shape.Length != 4 || w.Shape.Length != 4 || p.Groups != 1) return false;
         int k = w.Shape[1] * w.Shape[2] * w.Shape[3];
         int oh = x.Shape[2] - w.Shape[2] + 1, ow = x.Shape[3] - w.Shape[3] + 1;
-        return oh >= 2 && DirectConvKernels.Supported(k, ow, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, x.Strides[3]);
+        if (oh < 2 || ow < 2 || !Avx512F.IsSupported) return false;
+        return IsDirectFew(x, w, p) || PooledJob(x, w, p).SupportsMaxPool2x2;
+    }
+
+    // Few-tap convolutions take the direct kernel (ConvPoolKernels); others im2col + GEMM tiles pooled in cache.
+    private static bool IsDirectFew(in TensorDesc x, in TensorDesc w, in Conv2dParams p)
+    {
+        int k = w.Shape[1] * w.Shape[2] * w.Shape[3], ow = x.Shape[3] - w.Shape[3] + 1;
+        return DirectConvKernels.Supported(k, ow, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, x.Strides[3]);
+    }
+
+    // A conv job with the conv output's geometry and no output buffer: the pooled forward never writes it.
+    private ConvJob<float> PooledJob(in TensorDesc x, in TensorDesc w, in Conv2dParams p)
+    {
+        int[] convShape = { x.Shape[0], w.Shape[0], x.Shape[2] - w.Shape[2] + 1, x.Shape[3] - w.Shape[3] + 1 };
+        return new ConvJob<float>(this, x, w, new TensorDesc(null!, DType.Float32, convShape, Contiguous(convShape), 0), p);
+    }
+
+    private static int[] Contiguous(int[] shape)
+    {
+        var strides = new int[shape.Length];
+        for (int i = shape.Length - 1, s = 1; i >= 0; s *= shape[i], i--) strides[i] = s;
+        return strides;
     }
 
     public void Conv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in TensorDesc bias, in TensorDesc y, in TensorDesc indices, in Conv2dParams p)
@@ -26,6 +49,11 @@ public sealed unsafe partial class CpuBackend
         long cells = (long)o * (oh / 2) * (ow / 2);
         float* xp = Ptr<float>(x), wp = Ptr<float>(w), yp = Ptr<float>(y), bp = bias.Buffer == null ? null : Ptr<float>(bias);
         int* ip = Ptr<int>(indices);
+        if (!IsDirectFew(x, w, p))
+        {
+            PooledJob(x, w, p).ForwardMaxPool2x2(bias, yp, ip);
+            return;
+        }
         int scratch = ConvPoolKernels.ForwardScratch(ow);
         CpuThreadPool.For(n, img =>
         {
@@ -45,6 +73,20 @@ public sealed unsafe partial class CpuBackend
         int size = o * c * kh * kw;
         float* xp = Ptr<float>(x), gyp = Ptr<float>(gy), gwp = Ptr<float>(gw);
         int* ip = Ptr<int>(indices);
+        if (!IsDirectFew(x, gw, p))
+        {
+            // No register-rebuilding kernel for many taps: place the pooled gradient, then the plain weight gradient.
+            int[] convShape = { n, o, oh, ow };
+            var gconv = Allocate(DType.Float32, n * o * oh * ow);
+            try
+            {
+                var gconvDesc = new TensorDesc(gconv, DType.Float32, convShape, Contiguous(convShape), 0);
+                MaxPool2x2Unpool(gy, indices, gconvDesc);
+                Conv2dBackwardWeight(x, gconvDesc, gw, p);
+            }
+            finally { gconv.Release(); }
+            return;
+        }
         int chunks = Math.Clamp(n, 1, ConvPoolWeightChunks);
         var partial = Allocate(DType.Float32, Math.Max(1, size * (chunks - 1)));
         int width = x.Shape[3];
