@@ -21,11 +21,28 @@ internal static unsafe class AdamKernel
     {
         if (!Qualifies(p, grad, m, v, vmax)) return false;
         int n = checked((int)p.Numel);
-        if (p.DType == DType.Float32)
-            Run(n, P<float>(p), P<float>(grad), P<float>(m), P<float>(v), vmax is null ? null : P<float>(vmax), a);
-        else
-            Run(n, P<double>(p), P<double>(grad), P<double>(m), P<double>(v), vmax is null ? null : P<double>(vmax), a);
+        if (p.DType == DType.Float32) Split(n, P<float>(p), P<float>(grad), P<float>(m), P<float>(v), vmax is null ? null : P<float>(vmax), a);
+        else Split(n, P<double>(p), P<double>(grad), P<double>(m), P<double>(v), vmax is null ? null : P<double>(vmax), a);
         return true;
+    }
+
+    // Elements per parallel chunk: a large tensor (the seed CNN's 205K-element dense weight) is split over the threads;
+    // the update is elementwise, so the values do not depend on the split.
+    private const int Chunk = 1 << 15;
+
+    private static void Split<T>(int n, T* p, T* g, T* m, T* v, T* vmax, Args a) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n <= Chunk)
+        {
+            Run(n, p, g, m, v, vmax, a);
+            return;
+        }
+        int chunks = (n + Chunk - 1) / Chunk;
+        CpuThreadPool.For(chunks, c =>
+        {
+            long o = (long)c * Chunk;
+            Run(Math.Min(Chunk, n - (int)o), p + o, g + o, m + o, v + o, vmax == null ? null : vmax + o, a);
+        });
     }
 
     private static bool Qualifies(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor? vmax)

@@ -39,14 +39,13 @@ internal static unsafe class ConvPoolKernels
             int chans = Math.Min(4, og - o0);
             for (int pr = 0; pr < ph; pr++)
             {
-                for (int q = 0; q < 2; q++)
-                {
-                    int r = 2 * pr + q;
-                    if (chans == 4) DirectConvKernels.Row4(cg, kh, kw, ow, x, xsC, xsH, w + (long)o0 * k, k, bias == null ? null : bias + o0, r, scratch + q * rs, 2 * rs);
-                    else
+                if (chans == 4)
+                    DirectConvKernels.Row4x2(cg, kh, kw, ow, x, xsC, xsH, w + (long)o0 * k, k, bias == null ? null : bias + o0, 2 * pr,
+                        scratch, scratch + rs, 2 * rs);
+                else
+                    for (int q = 0; q < 2; q++)
                         for (int c = 0; c < chans; c++)
-                            DirectConvKernels.Row1(cg, kh, kw, ow, x, xsC, xsH, w + (long)(o0 + c) * k, bias == null ? 0f : bias[o0 + c], r, scratch + (2 * c + q) * rs);
-                }
+                            DirectConvKernels.Row1(cg, kh, kw, ow, x, xsC, xsH, w + (long)(o0 + c) * k, bias == null ? 0f : bias[o0 + c], 2 * pr + q, scratch + (2 * c + q) * rs);
                 for (int c = 0; c < chans; c++)
                 {
                     long plane = (long)(o0 + c) * ph * pw;
