@@ -17,9 +17,10 @@ public class AdamKernelTests
     [InlineData(DType.Float32, 0.1, false, true)]
     [InlineData(DType.Float64, 0.1, true, false)]
     [InlineData(DType.Float64, 0.05, true, true)]
-    public void FusedMatchesComposite(DType dtype, double weightDecay, bool decoupled, bool amsgrad)
+    [InlineData(DType.Float32, 0.1, false, true, 301, 257)] // 77K elements: split over threads in 32K chunks, a short last one
+    public void FusedMatchesComposite(DType dtype, double weightDecay, bool decoupled, bool amsgrad, int rows = 7, int cols = 11)
     {
-        const int rows = 7, cols = 11; // 77 elements: vector body plus a scalar tail
+        // 7 x 11 = 77 elements: vector body plus a scalar tail
         var init = Leaf(1, rows, cols).To(dtype).Detach();
         var fused = new Parameter(init.Clone());
         var composite = new Parameter(init.Transpose(0, 1).Contiguous().Transpose(0, 1));
