@@ -33,6 +33,9 @@ public partial interface IBackend
     /// </summary>
     void Conv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in TensorDesc bias, in TensorDesc y, in TensorDesc indices, in Conv2dParams p);
 
+    /// <summary>gx = conv2d input gradient for the conv output gradient that is gy [N,O,OH/2,OW/2] placed at indices.</summary>
+    void Conv2dMaxPool2x2BackwardInput(in TensorDesc gy, in TensorDesc indices, in TensorDesc w, in TensorDesc gx, in Conv2dParams p);
+
     /// <summary>gw = conv2d weight gradient for the conv output gradient that is gy [N,O,OH/2,OW/2] placed at indices.</summary>
     void Conv2dMaxPool2x2BackwardWeight(in TensorDesc x, in TensorDesc gy, in TensorDesc indices, in TensorDesc gw, in Conv2dParams p);
 

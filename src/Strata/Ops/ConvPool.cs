@@ -39,29 +39,19 @@ public static partial class Functional
         return Engine.Record(y, op, inputs, (g, node) =>
         {
             using var gc = new ConvOperand(g);
-            Tensor? gconv = null;
-            try
+            if (node.Needs(0))
             {
-                if (node.Needs(0))
-                {
-                    using var wc = new ConvOperand(weight);
-                    gconv = Tensor.Empty(op, new[] { x._shape[0], weight._shape[0], oh, ow }, x.DType, x.Device);
-                    gconv.Backend.MaxPool2x2Unpool(gc.Desc, indices.Desc, gconv.Desc);
-                    var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
-                    gx.Backend.Conv2dBackwardInput(gconv.Desc, wc.Desc, gx.Desc, p);
-                    node.Grads[0] = gx;
-                }
-                if (node.Needs(1))
-                {
-                    var gw = Tensor.Empty(op, weight._shape, weight.DType, weight.Device);
-                    // With the conv output gradient already placed for the input gradient, the plain weight gradient
-                    // reads it; otherwise (a first layer) the backend works from the pooled gradient.
-                    if (gconv != null) gw.Backend.Conv2dBackwardWeight(x.Desc, gconv.Desc, gw.Desc, p);
-                    else gw.Backend.Conv2dMaxPool2x2BackwardWeight(x.Desc, gc.Desc, indices.Desc, gw.Desc, p);
-                    node.Grads[1] = gw;
-                }
+                using var wc = new ConvOperand(weight);
+                var gx = Tensor.Empty(op, x._shape, x.DType, x.Device);
+                gx.Backend.Conv2dMaxPool2x2BackwardInput(gc.Desc, indices.Desc, wc.Desc, gx.Desc, p);
+                node.Grads[0] = gx;
             }
-            finally { gconv?.Dispose(); }
+            if (node.Needs(1))
+            {
+                var gw = Tensor.Empty(op, weight._shape, weight.DType, weight.Device);
+                gw.Backend.Conv2dMaxPool2x2BackwardWeight(x.Desc, gc.Desc, indices.Desc, gw.Desc, p);
+                node.Grads[1] = gw;
+            }
             // Every pooled gradient lands on exactly one conv output, so the bias gradient is the pooled sum.
             if (bias != null && node.Needs(2)) node.Grads[2] = gc.T.Sum(new[] { 0, 2, 3 });
         });

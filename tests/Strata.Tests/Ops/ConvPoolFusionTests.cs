@@ -41,6 +41,7 @@ public class ConvPoolFusionTests
     [InlineData(32, 3, 3, 13, 13, 64, false)]
     [InlineData(3, 3, 3, 12, 17, 5, true)]   // 27 taps, odd conv height and width
     [InlineData(1, 3, 3, 14, 12, 4, false)]  // few taps but rows under 16 wide: the small-K product, pooled
+    [InlineData(1, 3, 3, 130, 130, 2, true)] // direct kernel on an image lowered in column tiles: input gradient from the placed gradient
     public void FusedConvMaxPoolMatchesTheUnfusedOps(int c, int kh, int kw, int h, int w, int o, bool inputGrad)
     {
         using var scope = Tensor.Scope();
@@ -76,7 +77,9 @@ public class ConvPoolFusionTests
         Assert.Equal(reference.y.ToArray<float>(), got.y.ToArray<float>());
         AssertClose(D(reference.gx), D(got.gx), 1e-5, 1e-5);
         AssertClose(D(reference.gw), D(got.gw), 1e-4, 1e-4);
-        AssertClose(D(reference.gb), D(got.gb), 1e-5, 1e-5);
+        // The bias gradient sums the pooled cells (20K per channel in the largest case) rather than the conv plane with
+        // its zeros (82K): float32 sums in another order.
+        AssertClose(D(reference.gb), D(got.gb), 1e-4, 1e-4);
     }
 
     [Fact]

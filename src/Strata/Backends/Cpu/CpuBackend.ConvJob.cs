@@ -55,7 +55,10 @@ public sealed unsafe partial class CpuBackend
             _direct = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 && _xsW == 1 && _xsH == W && OHW == H * W;
             _grouped = !_direct && (long)K * OHW <= GroupElements;
             _smallK = _grouped && K <= ConvKernels.SmallK;
-            _directSmall = _smallK && typeof(T) == typeof(float) && DirectConvKernels.Supported(K, OW, SH, SW, PH, PW, DH, DW, _xsW);
+            // Few taps, any image size: the direct kernel (large images too, so the fused conv + pool kernel, which
+            // uses the same rows, gives the same bits as these unfused ops).
+            _directSmall = !_direct && K <= ConvKernels.SmallK && typeof(T) == typeof(float)
+                && DirectConvKernels.Supported(K, OW, SH, SW, PH, PW, DH, DW, _xsW);
             _ipt = _grouped && !_smallK
                 ? Math.Clamp(Math.Min(GroupElements / (K * OHW), MaxGroupColumns / OHW), 1, Math.Max(1, N))
                 : 1;
@@ -89,6 +92,22 @@ public sealed unsafe partial class CpuBackend
         private void GatherY(int g, int n0, int n1, T* dst)
         {
             int cols = Cols(n0, n1);
+            if (_pooledGy != null)
+            {
+                // The output gradient is a 2x2 max pool's: each pooled value goes to its maximum, the rest is zero.
+                long cells = (long)(OH / 2) * (OW / 2);
+                for (int n = n0; n < n1; n++)
+                    for (int o = 0; o < Og; o++)
+                    {
+                        float* row = (float*)(dst + (long)o * cols + (n - n0) * OHW);
+                        new Span<float>(row, OHW).Clear();
+                        long at = ((long)n * O + g * Og + o) * cells;
+                        float* src = _pooledGy + at;
+                        int* ix = _pooledIdx + at;
+                        for (long c = 0; c < cells; c++) row[ix[c]] = src[c];
+                    }
+                return;
+            }
             for (int n = n0; n < n1; n++)
                 for (int o = 0; o < Og; o++)
                     new ReadOnlySpan<T>(_y + ((long)n * O + g * Og + o) * OHW, OHW).CopyTo(new Span<T>(dst + (long)o * cols + (n - n0) * OHW, OHW));
@@ -149,6 +168,23 @@ public sealed unsafe partial class CpuBackend
                         else src.CopyTo(dst);
                     }
             }
+        }
+
+        private float* _pooledGy;
+        private int* _pooledIdx;
+
+        /// <summary>True when the backward passes can read a pooled output gradient (<see cref="UsePooledOutputGradient"/>).</summary>
+        public bool CanReadPooledGradient => typeof(T) == typeof(float) && _grouped;
+
+        /// <summary>
+        /// The output gradient is given pooled ([N, O, OH/2, OW/2] values with the int32 positions of their maxima, as
+        /// <see cref="ForwardMaxPool2x2"/> wrote them) instead of conv-shaped: each task places it into its own gradient
+        /// tile, so the conv-shaped gradient is never written to memory.
+        /// </summary>
+        public void UsePooledOutputGradient(float* gy, int* idx)
+        {
+            _pooledGy = gy;
+            _pooledIdx = idx;
         }
 
         /// <summary>True when <see cref="ForwardMaxPool2x2"/> applies: float32 lowered-and-multiplied (grouped) geometry.</summary>
@@ -218,6 +254,13 @@ public sealed unsafe partial class CpuBackend
         private void ForwardImage(int n, T* bias)
         {
             T* yn = _y + (long)n * O * OHW;
+            if (_directSmall)
+            {
+                for (int g = 0; g < G; g++)
+                    DirectConvKernels.Forward(Cg, KH, KW, OH, OW, (float*)(_x + n * _xsN + g * Cg * _xsC), _xsC, _xsH,
+                        (float*)(_w + (long)g * Og * K), Og, bias == null ? null : (float*)(bias + g * Og), (float*)(yn + (long)g * Og * OHW), OHW);
+                return;
+            }
             if (_direct)
             {
                 for (int g = 0; g < G; g++)
@@ -257,7 +300,7 @@ public sealed unsafe partial class CpuBackend
         private void BackwardInputGroup(int n0, int n1)
         {
             int cols = Cols(n0, n1);
-            bool single = n1 - n0 == 1;
+            bool single = n1 - n0 == 1 && _pooledGy == null;
             new Span<T>(_x + n0 * _xsN, (n1 - n0) * C * H * W).Clear();
             T* col = TaskScratch((long)K * cols + (single ? 0 : (long)Og * cols));
             T* gyg = col + (long)K * cols;
@@ -354,7 +397,7 @@ public sealed unsafe partial class CpuBackend
                     int m1 = Math.Min(n1, m0 + _ipt), cols = Cols(m0, m1);
                     for (int n = m0; n < m1; n++) Im2ColImage(n, g, col + (n - m0) * OHW, cols);
                     T* a;
-                    if (m1 - m0 == 1) a = _y + ((long)m0 * O + g * Og) * OHW;
+                    if (m1 - m0 == 1 && _pooledGy == null) a = _y + ((long)m0 * O + g * Og) * OHW;
                     else { GatherY(g, m0, m1, gyg); a = gyg; }
                     if (_smallK) ConvKernels.SmallKWeightGrad(Og, cols, K, a, cols, col, cols, gw, !first);
                     else GemmT(Og, K, cols, a, cols, 1, col, 1, cols, gw, K, 1, !first, _gemmParallel);

@@ -75,16 +75,13 @@ public sealed unsafe partial class CpuBackend
         int* ip = Ptr<int>(indices);
         if (!IsDirectFew(x, gw, p))
         {
-            // No register-rebuilding kernel for many taps: place the pooled gradient, then the plain weight gradient.
-            int[] convShape = { n, o, oh, ow };
-            var gconv = Allocate(DType.Float32, n * o * oh * ow);
-            try
-            {
-                var gconvDesc = new TensorDesc(gconv, DType.Float32, convShape, Contiguous(convShape), 0);
-                MaxPool2x2Unpool(gy, indices, gconvDesc);
-                Conv2dBackwardWeight(x, gconvDesc, gw, p);
-            }
-            finally { gconv.Release(); }
+            // Many taps: the lowered-input weight gradient, each task placing the pooled gradient into its own tile.
+            // (SupportsConv2dMaxPool2x2 admits no other geometry.)
+            var job = PooledJob(x, gw, p);
+            if (!job.CanReadPooledGradient)
+                throw new InvalidOperationException("conv2d_max_pool2d: no fused weight gradient for this geometry; check SupportsConv2dMaxPool2x2 first.");
+            job.UsePooledOutputGradient(Ptr<float>(gy), Ptr<int>(indices));
+            job.BackwardWeight();
             return;
         }
         int chunks = Math.Clamp(n, 1, ConvPoolWeightChunks);
@@ -105,6 +102,30 @@ public sealed unsafe partial class CpuBackend
                 TensorPrimitives.Add(dst, new ReadOnlySpan<float>(parts + (long)(chunk - 1) * size, size), dst);
         }
         finally { partial.Release(); }
+    }
+
+    public void Conv2dMaxPool2x2BackwardInput(in TensorDesc gy, in TensorDesc indices, in TensorDesc w, in TensorDesc gx, in Conv2dParams p)
+    {
+        var job = PooledJob(gx, w, p);
+        if (job.CanReadPooledGradient)
+        {
+            job.UsePooledOutputGradient(Ptr<float>(gy), Ptr<int>(indices));
+            job.BackwardInput();
+            return;
+        }
+        var (buf, gconv) = Unpooled(gy, indices, gx.Shape[0], w.Shape[0], gx.Shape[2] - w.Shape[2] + 1, gx.Shape[3] - w.Shape[3] + 1);
+        try { Conv2dBackwardInput(gconv, w, gx, p); }
+        finally { buf.Release(); }
+    }
+
+    // Geometries lowered in column tiles (large images) read a conv-shaped gradient: the pooled one is placed first.
+    private (DeviceBuffer, TensorDesc) Unpooled(in TensorDesc gy, in TensorDesc indices, int n, int o, int oh, int ow)
+    {
+        int[] convShape = { n, o, oh, ow };
+        var gconv = Allocate(DType.Float32, n * o * oh * ow);
+        var desc = new TensorDesc(gconv, DType.Float32, convShape, Contiguous(convShape), 0);
+        MaxPool2x2Unpool(gy, indices, desc);
+        return (gconv, desc);
     }
 
     public void MaxPool2x2Unpool(in TensorDesc gy, in TensorDesc indices, in TensorDesc gconv)
