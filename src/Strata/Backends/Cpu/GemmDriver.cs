@@ -56,7 +56,9 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     {
         ref readonly var kern = ref _kern;
         int m = _m, k = _k, nr = kern.Nr;
-        int threads = !parallel || (long)m * n * k < ParallelThreshold ? 1 : CpuThreadPool.Threads;
+        // Inside a parallel task (a conv image group) the product runs inline anyway: splitting it for threads that
+        // cannot join would only make every column split pack its own copy of A.
+        int threads = !parallel || CpuThreadPool.InParallel || (long)m * n * k < ParallelThreshold ? 1 : CpuThreadPool.Threads;
         // K is cut into equal blocks of at most 1.25·Kc (rounded up to 8): a depth just over Kc (conv2's 288) stays one
         // block instead of a full block plus a thin one, which would re-read and re-write all of C for a few k steps.
         int kBlocks = Math.Max(1, (int)Math.Ceiling(k / (kern.Kc * KcSlack)));
