@@ -39,7 +39,8 @@ public class ConvPoolFusionTests
     [InlineData(2, 2, 2, 19, 40, 7, true)]   // two input channels, odd conv height (its last row is dropped by the pool), a wide row
     [InlineData(32, 3, 3, 13, 13, 64, true)] // the seed CNN's second block: im2col + GEMM tiles pooled in cache
     [InlineData(32, 3, 3, 13, 13, 64, false)]
-    [InlineData(3, 3, 3, 12, 17, 5, true)]   // 27 taps, odd conv height and width
+    [InlineData(3, 3, 3, 12, 17, 5, true)]   // 27 taps, odd conv height and width (narrow planes: one load per row)
+    [InlineData(4, 3, 3, 24, 40, 3, false)]  // 36 taps, pooled rows wider than 8 (the general row pooling)
     [InlineData(1, 3, 3, 14, 12, 4, false)]  // few taps but rows under 16 wide: the small-K product, pooled
     [InlineData(1, 3, 3, 130, 130, 2, true)] // direct kernel on an image lowered in column tiles: input gradient from the placed gradient
     public void FusedConvMaxPoolMatchesTheUnfusedOps(int c, int kh, int kw, int h, int w, int o, bool inputGrad)
@@ -80,6 +81,26 @@ public class ConvPoolFusionTests
         // The bias gradient sums the pooled cells (20K per channel in the largest case) rather than the conv plane with
         // its zeros (82K): float32 sums in another order.
         AssertClose(D(reference.gb), D(got.gb), 1e-4, 1e-4);
+    }
+
+    [Theory]
+    [InlineData(1, 28)] // direct few-tap kernel
+    [InlineData(32, 13)] // im2col + GEMM tiles (narrow planes)
+    [InlineData(4, 40)]  // im2col + GEMM tiles (wide rows)
+    public void FusedConvMaxPoolPropagatesNaNLikeTheUnfusedOps(int c, int size)
+    {
+        using var scope = Tensor.Scope();
+        var g = new Generator(21);
+        var x = Tensor.Randn(new[] { 2, c, size, size }, g);
+        var w = Tensor.Randn(new[] { 6, c, 3, 3 }, g);
+        using (GradMode.NoGrad()) x.Narrow(2, 5, 1).Narrow(3, 7, 1).Narrow(0, 1, 1).Fill_(double.NaN);
+        var fused = Functional.TryConv2dMaxPool2x2(x, w, null);
+        Assert.True(fused is not null || !Avx512F.IsSupported);
+        if (fused is null) return;
+        var unfused = Functional.MaxPool2d(Functional.Conv2d(x, w), 2).ToArray<float>();
+        var got = fused.ToArray<float>();
+        Assert.Contains(got, float.IsNaN);
+        Assert.Equal(unfused, got);
     }
 
     [Fact]

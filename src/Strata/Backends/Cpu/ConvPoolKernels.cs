@@ -58,6 +58,52 @@ internal static unsafe class ConvPoolKernels
     private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector512<float> best, ref Vector512<int> off, Vector512<float> v, Vector512<int> voff)
+    {
+        // best is replaced when it is not NaN and v is not <= best (v larger, or v NaN).
+        var take = Vector512.AndNot(Vector512.Equals(best, best), Vector512.LessThanOrEqual(v, best));
+        best = Vector512.ConditionalSelect(take, v, best);
+        off = Vector512.ConditionalSelect(take.AsInt32(), voff, off);
+    }
+
+    /// <summary>
+    /// Pools a whole conv plane (oh x ow, dense) into ph x pw cells, as <see cref="PoolRows"/> row pair by row pair, with the
+    /// same tie and NaN rules. Narrow planes (pw ≤ 8, e.g. conv2's 11x11 of the seed CNN) take one 16-float load per
+    /// conv row and single-source permutes: the general routine spent ~100 cycles per pooled row there, mostly on
+    /// loads and constants for lanes it then masked off. Reads up to 32 floats past each row's start.
+    /// </summary>
+    internal static void PoolPlane(float* plane, int ph, int pw, int ow, float* y, int* idx)
+    {
+        if (pw > Lanes / 2)
+        {
+            for (int pr = 0; pr < ph; pr++)
+                PoolRows(plane + 2 * pr * ow, plane + (2 * pr + 1) * ow, pw, ow, 2 * pr * ow, y + pr * pw, idx + pr * pw);
+            return;
+        }
+        var evens = Evens;
+        var odds = Odds;
+        var offW = Vector512.Create(ow);
+        var offW1 = Vector512.Create(ow + 1);
+        var one = Vector512.Create(1);
+        var store = Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(pw));
+        for (int pr = 0; pr < ph; pr++)
+        {
+            float* r0 = plane + 2 * pr * ow;
+            var a = Vector512.Load(r0);
+            var c = Vector512.Load(r0 + ow);
+            // Lanes past pw read wrapped indices; they are never stored.
+            var best = Avx512F.PermuteVar16x32(a, evens);
+            var off = Vector512<int>.Zero;
+            Take(ref best, ref off, Avx512F.PermuteVar16x32(a, odds), one);
+            Take(ref best, ref off, Avx512F.PermuteVar16x32(c, evens), offW);
+            Take(ref best, ref off, Avx512F.PermuteVar16x32(c, odds), offW1);
+            var pos = Vector512.Create(2 * pr * ow) + evens + off;
+            Avx512F.MaskStore(y + pr * pw, store.AsSingle(), best);
+            Avx512F.MaskStore(idx + pr * pw, store, pos);
+        }
+    }
+
     // Pools two conv rows (r0 above r1, each at least 2·pw long and readable 32 floats past every chunk start) into pw
     // cells: 16 cells per step from even/odd lane permutes of 32 loaded columns.
     internal static void PoolRows(float* r0, float* r1, int pw, int ow, int rowBase, float* y, int* idx)
@@ -89,14 +135,6 @@ internal static unsafe class ConvPoolKernels
                 Avx512F.MaskStore(y + q0, m.AsSingle(), best);
                 Avx512F.MaskStore(idx + q0, m, pos);
             }
-        }
-
-        static void Take(ref Vector512<float> best, ref Vector512<int> off, Vector512<float> v, Vector512<int> voff)
-        {
-            // best is replaced when it is not NaN and v is not <= best (v larger, or v NaN).
-            var take = Vector512.AndNot(Vector512.Equals(best, best), Vector512.LessThanOrEqual(v, best));
-            best = Vector512.ConditionalSelect(take, v, best);
-            off = Vector512.ConditionalSelect(take.AsInt32(), voff, off);
         }
     }
 

@@ -232,11 +232,8 @@ public sealed unsafe partial class CpuBackend
                 for (int n = n0; n < n1; n++)
                     for (int o = 0; o < Og; o++)
                     {
-                        float* plane = (float*)(tmp + (long)o * cols + (n - n0) * OHW);
                         long outPlane = ((long)n * O + g * Og + o) * cells;
-                        for (int pr = 0; pr < ph; pr++)
-                            ConvPoolKernels.PoolRows(plane + 2 * pr * OW, plane + (2 * pr + 1) * OW, pw, OW, 2 * pr * OW,
-                                yp + outPlane + pr * pw, idx + outPlane + pr * pw);
+                        ConvPoolKernels.PoolPlane((float*)(tmp + (long)o * cols + (n - n0) * OHW), ph, pw, OW, yp + outPlane, idx + outPlane);
                     }
             }
         }
