@@ -64,6 +64,8 @@ public class ConvTests
     [InlineData(3, 4, 9, 10, 4, 2, 2, 2, 1, 1, 1, 1, 1, 2, true)] // small K with groups, stride and padding
     [InlineData(9, 6, 7, 8, 6, 3, 3, 1, 1, 2, 1, 2, 1, 3, false)] // grouped images with groups, dilation, padding
     [InlineData(6, 5, 11, 11, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, true)] // grouped images, stride 2 (no row copies)
+    [InlineData(4, 3, 10, 12, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, true)] // narrow rows with "same" padding: one-register col2im
+    [InlineData(2, 4, 9, 14, 6, 3, 5, 1, 1, 0, 2, 1, 1, 2, false)] // narrow rows, 5-wide kernel, column padding only, groups
     public void Conv2dFloat32MatchesDirectLoop(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups, bool withBias)
     {
         var xs = RandomFloats(1, n * c * h * w);

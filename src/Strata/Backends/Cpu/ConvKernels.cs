@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Backends.Cpu;
 
@@ -86,6 +87,11 @@ internal static unsafe class ConvKernels
     public static void Col2ImImage<T>(T* gx, int cg, int H, int W, int KH, int KW,
         int OH, int OW, int SH, int SW, int PH, int PW, int DH, int DW, T* col, long ld) where T : unmanaged, INumberBase<T>
     {
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported && SH == 1 && SW == 1 && DH == 1 && DW == 1 && W <= 16 && OW <= 16)
+        {
+            Col2ImNarrow((float*)gx, cg, H, W, KH, KW, OH, OW, PH, PW, (float*)col, ld);
+            return;
+        }
         for (int c = 0; c < cg; c++)
         {
             T* gc = gx + (long)c * H * W;
@@ -106,6 +112,46 @@ internal static unsafe class ConvKernels
                             for (int ow = lo; ow < hi; ow++) dst[ow * SW + off] += src[ow];
                     }
                 }
+        }
+    }
+
+    /// <summary>
+    /// Col2ImImage for stride-1, undilated convolutions on images at most 16 wide (the seed CNN's conv2: 13x13): each
+    /// input-gradient row is summed in one register over every (tap row, tap column) that reaches it, shifted into place
+    /// by a masked load, and stored once. The row-at-a-time adds took ~20 cycles per 11-float row (a call, one 8-wide
+    /// add, a scalar tail, overlapping read-modify-writes): 1.4 ms of the seed CNN's 2-thread step. Each element still
+    /// receives its terms in (tap row, tap column) order, starting from zero, so the sums are the same bits.
+    /// </summary>
+    private static void Col2ImNarrow(float* gx, int cg, int H, int W, int KH, int KW, int OH, int OW, int PH, int PW, float* col, long ld)
+    {
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var rowMask = Vector512.LessThan(lane, Vector512.Create(W)).AsSingle();
+        // Column k of the kernel puts output column ow at input column ow + k - PW: lanes [k - PW, k - PW + OW) ∩ [0, W).
+        var tapMasks = stackalloc Vector512<float>[KW];
+        for (int k = 0; k < KW; k++)
+        {
+            int off = k - PW;
+            tapMasks[k] = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(Math.Max(0, off)))
+                & Vector512.LessThan(lane, Vector512.Create(Math.Min(W, off + OW)))).AsSingle();
+        }
+        for (int c = 0; c < cg; c++)
+        {
+            float* gc = gx + (long)c * H * W;
+            float* colC = col + (long)c * KH * KW * ld;
+            for (int ih = 0; ih < H; ih++)
+            {
+                var acc = Vector512<float>.Zero;
+                for (int i = 0; i < KH; i++)
+                {
+                    int oh = ih + PH - i;
+                    if ((uint)oh >= (uint)OH) continue;
+                    float* src = colC + (long)i * KW * ld + oh * OW + PW;
+                    // Masked-off lanes are never read, so the load may start before the row.
+                    for (int k = 0; k < KW; k++, src += ld)
+                        acc += Avx512F.MaskLoad(src - k, tapMasks[k], Vector512<float>.Zero);
+                }
+                Avx512F.MaskStore(gc + ih * W, rowMask, acc);
+            }
         }
     }
 
