@@ -317,6 +317,8 @@ public static class Program
         float* c = (float*)HostMemory.PointerOf(out1.Desc.Buffer!);
         var cases = new (string Name, int M, int N, int K, int Rsa, int Csa, int Rsb, int Csb)[]
         {
+            ("square 1024", 1024, 1024, 1024, 1024, 1, 1024, 1),
+            ("square 512", 512, 512, 512, 512, 1, 512, 1),
             ("dense fwd x·Wt 64x128x1600", 64, 128, 1600, 1600, 1, 1, 1600),
             ("dense dx g·W 64x1600x128", 64, 1600, 128, 128, 1, 1600, 1),
             ("dense dW gT·x 128x1600x64", 128, 1600, 64, 1, 128, 1600, 1),

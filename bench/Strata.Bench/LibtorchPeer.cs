@@ -12,7 +12,7 @@ namespace Strata.Bench;
 /// (seen with gdb while the main thread waited on the PyTorch peer), as did the PyTorch peer's OpenBLAS threads; a
 /// Strata worker woken on that core had to wait, and Strata's batch-256 MLP inference came out at its one-thread
 /// speed in four runs of seven. Now libtorch keeps libgomp's default policy (it spins between the ops of its own
-/// reps) and the runner idles <see cref="SettleMs"/> after each libtorch rep; with OMP_WAIT_POLICY=PASSIVE instead
+/// reps) and the runner waits after each libtorch rep until the child is idle (<see cref="Settle"/>); with OMP_WAIT_POLICY=PASSIVE instead
 /// (STRATA_BENCH_LIBTORCH_OMP=PASSIVE) libtorch measured slower (batch-1 CNN 393 against 281 µs in one pair of runs).
 /// </summary>
 public sealed class LibtorchPeer : IDisposable
@@ -69,6 +69,9 @@ public sealed class LibtorchPeer : IDisposable
 
     /// <summary>One rep in the child; its own wall time in seconds.</summary>
     public double Run() => PipePeer.RunRep(_process, "libtorch child");
+
+    /// <summary>After a rep: at least <see cref="SettleMs"/>, then until the child's threads stop spinning (at most 1 s).</summary>
+    public void Settle() => PipePeer.SettleUntilIdle(_process, SettleMs, 1000);
 
     public void Teardown() => PipePeer.Ask(_process, "teardown");
 

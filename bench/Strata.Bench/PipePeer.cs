@@ -29,6 +29,51 @@ internal static class PipePeer
                ?? throw new InvalidOperationException($"{who}: run failed: {r?["error"]?.ToString() ?? "no answer"}");
     }
 
+    /// <summary>
+    /// Waits until the peer process stops using the CPU (its OpenMP/OpenBLAS threads keep spinning after a rep: Debian's
+    /// OpenBLAS for 2^28 cycles, libgomp by default for a while), at least <paramref name="minMs"/> and at most
+    /// <paramref name="maxMs"/>. Idle means its threads together ran under 0.5 ms in the last 10 ms, read from
+    /// /proc/PID/task/*/schedstat (nanoseconds on the CPU). The fixed pauses used before (100 ms after a PyTorch rep,
+    /// 20 ms after a libtorch one) were too short: measured on sgemm N=1024, the PyTorch peer went idle 144-148 ms and
+    /// the libtorch child 31-37 ms after its rep, so their spin ran into the next framework's rep. Returns the
+    /// milliseconds waited.
+    /// </summary>
+    public static double SettleUntilIdle(Process p, int minMs, int maxMs)
+    {
+        var sw = Stopwatch.StartNew();
+        if (minMs > 0) Thread.Sleep(minMs);
+        if (!OperatingSystem.IsLinux()) return sw.Elapsed.TotalMilliseconds;
+        long last = CpuNanoseconds(p.Id);
+        while (sw.ElapsedMilliseconds < maxMs)
+        {
+            Thread.Sleep(10);
+            long now = CpuNanoseconds(p.Id);
+            if (now < 0 || now - last < 500_000) break;
+            last = now;
+        }
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    // Sum over the process's threads of the time they ran (first schedstat field, ns); -1 when it cannot be read.
+    private static long CpuNanoseconds(int pid)
+    {
+        try
+        {
+            long total = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    string text = File.ReadAllText(Path.Combine(task, "schedstat"));
+                    total += long.Parse(text.AsSpan(0, text.IndexOf(' ')), System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException) { } // a thread that just exited
+            }
+            return total;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return -1; }
+    }
+
     /// <summary>Asks the peer to quit, waits up to 5 s, then kills it.</summary>
     public static void Quit(Process p)
     {

@@ -78,6 +78,9 @@ public sealed class PytorchPeer : IDisposable
     /// <summary>One rep on the peer; its own wall time in seconds.</summary>
     public double Run() => PipePeer.RunRep(_process, "PyTorch peer");
 
+    /// <summary>After a rep: until the peer's OpenBLAS threads stop spinning (at most 1 s).</summary>
+    public void Settle() => PipePeer.SettleUntilIdle(_process, 0, 1000);
+
     public void Teardown() => PipePeer.Ask(_process, "teardown");
 
     public void Dispose() => PipePeer.Quit(_process);

@@ -22,7 +22,7 @@ public static class Runner
         Func<double> runLibtorch = libtorch == null ? () => Time(w.RunLibtorch) : () =>
         {
             double t = libtorch.Run();
-            if (libtorch.SettleMs > 0) Thread.Sleep(libtorch.SettleMs);
+            libtorch.Settle();
             return t;
         };
         var onPeer = peer?.Setup(w.Name, threads);
@@ -33,6 +33,7 @@ public static class Runner
                 if (w.HasStrata) w.RunStrata();
                 if (w.HasLibtorch) runLibtorch();
                 if (onPeer != null && !TryPeerRun(peer!, w.Name, out _)) onPeer = null;
+                if (onPeer != null) peer!.Settle();
             }
             var ts = new double[w.Reps];
             var tl = new double[w.Reps];
@@ -42,7 +43,7 @@ public static class Runner
                 if (w.HasStrata) ts[i] = Time(w.RunStrata);
                 if (w.HasLibtorch) tl[i] = runLibtorch();
                 if (onPeer != null && !TryPeerRun(peer!, w.Name, out tp[i])) onPeer = null;
-                if (onPeer != null) Thread.Sleep(PeerSettleMs);
+                if (onPeer != null) peer!.Settle();
             }
             return new BenchResult(w.Name, w.Unit,
                 w.HasStrata ? Figure(w.IsLatency, w.WorkPerRep, Median(ts)) : null,
@@ -74,10 +75,9 @@ public static class Runner
         }
     }
 
-    // Idle time after each PyTorch rep: Debian's OpenBLAS threads spin 2^28 cycles (about 80 ms here) after a call
-    // before they sleep, and that spin must be over before Strata's rep. (OPENBLAS_THREAD_TIMEOUT=4 or 20 instead cost
-    // PyTorch's small GEMMs a wake-up per call: N=256 on one thread 93 GFLOP/s against 151-194.)
-    private const int PeerSettleMs = 100;
+    // After each PyTorch rep the runner waits until the peer is idle (PytorchPeer.Settle): Debian's OpenBLAS threads spin
+    // 2^28 cycles after a call before they sleep, and that spin must be over before Strata's rep. (OPENBLAS_THREAD_TIMEOUT
+    // =4 or 20 instead cost PyTorch's small GEMMs a wake-up per call: N=256 on one thread 93 GFLOP/s against 151-194.)
 
     private static double Figure(bool latency, double work, double seconds) => latency ? seconds * 1e6 / work : work / seconds;
 
