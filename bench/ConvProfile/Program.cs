@@ -416,6 +416,11 @@ public static class Program
                 using (Tensor.Scope()) big.Mul(1.0001f);
                 be.Conv2dMaxPool2x2BackwardWeight(x.Desc, gp.Desc, i32.Desc, gw1.Desc, p);
             }));
+            Report("evict + fused fwd", Time(40, () =>
+            {
+                using (Tensor.Scope()) big.Mul(1.0001f);
+                be.Conv2dMaxPool2x2(x.Desc, w1.Desc, b1.Desc, p1.Desc, i32.Desc, p);
+            }));
             Report("evict + unfused wgrad", Time(40, () =>
             {
                 using (Tensor.Scope()) big.Mul(1.0001f);

@@ -55,8 +55,20 @@ internal static unsafe class ConvPoolKernels
         }
     }
 
-    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    // Constants as inlined Create calls, not static readonly fields: with tiered compilation off (the CLI and the bench)
+    // methods are compiled before the class is initialised, and a field read then costs a class-init check whose
+    // possible call made the JIT spill every vector around it (PoolRows kept its four loaded rows on the stack).
+    private static Vector512<int> Evens
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    }
+
+    private static Vector512<int> Odds
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Take(ref Vector512<float> best, ref Vector512<int> off, Vector512<float> v, Vector512<int> voff)
@@ -138,8 +150,17 @@ internal static unsafe class ConvPoolKernels
         }
     }
 
-    private static readonly Vector512<int> ZipLo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    private static readonly Vector512<int> ZipHi = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    private static Vector512<int> ZipLo
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    }
+
+    private static Vector512<int> ZipHi
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    }
 
     /// <summary>
     /// gw[o, t] (+)= Σ over images [0, images) of the conv weight gradient, where the conv output gradient is gy
