@@ -25,9 +25,13 @@ public sealed class SgemmWorkloads : IWorkloadFamily
             _calls = Calls(n);
         }
 
-        // Products per rep: at least ~1 GFLOP, so a small product's rep is not one 20-40 µs call whose figure is the
-        // wake-up of the other thread (libtorch's N=128 on 2 threads once read 0.4 GFLOP/s). Same in pytorch_bench.py.
-        internal static int Calls(int n) => Math.Max(1, (int)(1e9 / (2.0 * n * n * n)));
+        // Products per rep: at least ~40 GFLOP (100-300 ms), so a rep measures the steady rate and not the start after
+        // the runner's wait for the peers to go idle, which on this VM lasts tens of ms for a second thread. N=1024 on 2
+        // threads, filtered runs in the same minutes: Strata 186-190 GFLOP/s with ~1 GFLOP reps (one product),
+        // 219-223 with ~10, 282-322 with ~40 (libtorch 104-110, 133-168, 143-160). Same in pytorch_bench.py.
+        internal const double RepGflop = 40;
+
+        internal static int Calls(int n) => Math.Max(1, (int)(RepGflop * 1e9 / (2.0 * n * n * n)));
 
         private readonly int _calls;
 

@@ -114,8 +114,8 @@ class Sgemm(Workload):
         g = torch.Generator().manual_seed(SEED)
         self.a = torch.randn(n, n, generator=g)
         self.b = torch.randn(n, n, generator=g)
-        # Products per rep as SgemmWorkloads.cs: at least ~1 GFLOP per rep.
-        self.calls = max(1, int(1e9 / (2.0 * n ** 3)))
+        # Products per rep as SgemmWorkloads.cs (RepGflop): at least ~40 GFLOP per rep.
+        self.calls = max(1, int(40 * 1e9 / (2.0 * n ** 3)))
         self.work = self.calls * 2.0 * n ** 3 / 1e9
 
     def run(self):
@@ -223,7 +223,7 @@ def create(name, data_dir):
         "train/cnn/fashion-mnist": lambda: Train(cnn, data_dir),
         # Call counts as InferWorkloads.cs: a rep of at least ~20 ms for every model.
         "infer/mlp/batch=1": lambda: Infer(mlp, 1, 300),
-        "infer/mlp/batch=256": lambda: Infer(mlp, 256, 100),
+        "infer/mlp/batch=256": lambda: Infer(mlp, 256, 400),
         "infer/cnn/batch=1": lambda: Infer(cnn, 1, 300),
         "infer/cnn/batch=256": lambda: Infer(cnn, 256, 10),
         "lstm/step": LstmStep,
