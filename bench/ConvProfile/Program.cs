@@ -31,6 +31,7 @@ public static class Program
         }
         UseMin = args.Contains("--min");
         args = args.Where(a => a != "--min").ToArray();
+        if (args.Length > 0 && args[0] == "--wake") { WakeLatency(); return 0; }
         if (args.Length > 0 && args[0] == "--fused") { FusedParts(args.Length > 1 ? int.Parse(args[1]) : 1); return 0; }
         if (args.Length > 0 && args[0] == "--mlp") { MlpInfer(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--gemm") { GemmShapes(args.Length > 1 ? int.Parse(args[1]) : 50); return 0; }
@@ -307,6 +308,35 @@ public static class Program
     }
 
     // The GEMM shapes of the seed CNN's training step (Dense 1600-128 at batch 64 and conv2's products), 1 and 2 threads.
+    // How long after a dispatch the pool's worker starts a chunk, by how long the pool was idle before: the caller's
+    // chunk waits (up to 20 ms) for the other chunk to be claimed, so the worker's start is always observed.
+    private static void WakeLatency()
+    {
+        CpuThreadPool.Threads = 2;
+        foreach (double gapUs in new[] { 0.0, 20, 100, 1000, 10000 })
+        {
+            var delays = new List<double>();
+            for (int rep = 0; rep < 60; rep++)
+            {
+                var gap = Stopwatch.StartNew();
+                if (gapUs >= 1000) Thread.Sleep((int)(gapUs / 1000));
+                else while (gap.Elapsed.TotalMicroseconds < gapUs) { }
+                long t0 = Stopwatch.GetTimestamp();
+                long workerStart = 0;
+                int claimed = 0;
+                CpuThreadPool.For(2, i =>
+                {
+                    if (Interlocked.Increment(ref claimed) == 2) { Volatile.Write(ref workerStart, Stopwatch.GetTimestamp()); return; }
+                    var w = Stopwatch.StartNew();
+                    while (Volatile.Read(ref claimed) < 2 && w.ElapsedMilliseconds < 20) { }
+                });
+                if (workerStart != 0) delays.Add((workerStart - t0) * 1e6 / Stopwatch.Frequency);
+            }
+            delays.Sort();
+            Console.WriteLine($"idle {gapUs,7:F0} µs before dispatch: second chunk started after median {delays[delays.Count / 2],8:F1} µs, p90 {delays[delays.Count * 9 / 10],8:F1} µs");
+        }
+    }
+
     private static unsafe void GemmShapes(int reps)
     {
         var g = new Generator(5);
