@@ -41,23 +41,13 @@ public sealed class LibtorchPeer : IDisposable
         if (policy == null) psi.Environment.Remove("OMP_WAIT_POLICY");
         else psi.Environment["OMP_WAIT_POLICY"] = policy;
         if (dataDirectory != null) { psi.ArgumentList.Add("--data"); psi.ArgumentList.Add(dataDirectory); }
-        Process? p = null;
-        try
+        if (PipePeer.Start(psi, out string error) is not var (p, hello))
         {
-            p = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
-            p.StandardInput.AutoFlush = true;
-            var hello = PipePeer.Ask(p, "hello");
-            if (hello?["ok"]?.GetValue<bool>() != true)
-                throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
-            status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={(psi.Environment.TryGetValue("OMP_WAIT_POLICY", out var v) ? v : "unset")}";
-            return new LibtorchPeer(p) { SettleMs = policy == null ? DefaultPolicySettleMs : 0 };
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
-        {
-            status = $"libtorch: not available ({e.Message})";
-            if (p != null) { try { p.Kill(); } catch (InvalidOperationException) { } p.Dispose(); }
+            status = $"libtorch: not available ({error})";
             return null;
         }
+        status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={(psi.Environment.TryGetValue("OMP_WAIT_POLICY", out var v) ? v : "unset")}";
+        return new LibtorchPeer(p) { SettleMs = policy == null ? DefaultPolicySettleMs : 0 };
     }
 
     public void Setup(string workload, int threads)

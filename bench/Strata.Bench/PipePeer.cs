@@ -21,6 +21,31 @@ internal static class PipePeer
         }
     }
 
+    /// <summary>
+    /// Starts a peer and exchanges "hello": the process and its answer, or null with the reason in
+    /// <paramref name="error"/> (the process, if it started, is killed).
+    /// </summary>
+    public static (Process Process, JsonNode Hello)? Start(ProcessStartInfo psi, out string error)
+    {
+        Process? p = null;
+        try
+        {
+            p = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
+            p.StandardInput.AutoFlush = true;
+            var hello = Ask(p, "hello");
+            if (hello?["ok"]?.GetValue<bool>() != true)
+                throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
+            error = "";
+            return (p, hello);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            error = e.Message;
+            if (p != null) { try { p.Kill(); } catch (InvalidOperationException) { } p.Dispose(); }
+            return null;
+        }
+    }
+
     /// <summary>One rep on the peer: the wall time in seconds it measured itself.</summary>
     public static double RunRep(Process p, string who)
     {

@@ -43,26 +43,16 @@ public sealed class PytorchPeer : IDisposable
         var psi = StartInfo("--serve", "--data", dataDirectory);
         psi.RedirectStandardInput = true;
         psi.RedirectStandardOutput = true;
-        Process? p = null;
-        try
+        if (PipePeer.Start(psi, out string error) is not var (p, hello))
         {
-            p = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
-            p.StandardInput.AutoFlush = true;
-            var hello = PipePeer.Ask(p, "hello");
-            if (hello?["ok"]?.GetValue<bool>() != true)
-                throw new InvalidOperationException(hello?["error"]?.ToString() ?? "no answer to 'hello'");
-            string version = hello["torch"]!.ToString();
-            string blas = hello["blas"]?.ToString() ?? "?";
-            status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE), BLAS {blas}"
-                     + (blas.Contains("reference", StringComparison.Ordinal) ? ": GEMM-bound PyTorch figures are far below an optimised BLAS" : "");
-            return new PytorchPeer(p, version);
-        }
-        catch (Exception e)
-        {
-            status = $"PyTorch: not available ({e.Message})";
-            if (p != null) { try { p.Kill(); } catch (InvalidOperationException) { } p.Dispose(); }
+            status = $"PyTorch: not available ({error})";
             return null;
         }
+        string version = hello["torch"]?.ToString() ?? "?";
+        string blas = hello["blas"]?.ToString() ?? "?";
+        status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE), BLAS {blas}"
+                 + (blas.Contains("reference", StringComparison.Ordinal) ? ": GEMM-bound PyTorch figures are far below an optimised BLAS" : "");
+        return new PytorchPeer(p, version);
     }
 
     /// <summary>Creates the workload on the peer with <paramref name="threads"/>; null when it has no such workload.</summary>
