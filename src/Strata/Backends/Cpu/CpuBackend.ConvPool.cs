@@ -31,14 +31,7 @@ public sealed unsafe partial class CpuBackend
     private ConvJob<float> PooledJob(in TensorDesc x, in TensorDesc w, in Conv2dParams p)
     {
         int[] convShape = { x.Shape[0], w.Shape[0], x.Shape[2] - w.Shape[2] + 1, x.Shape[3] - w.Shape[3] + 1 };
-        return new ConvJob<float>(this, x, w, new TensorDesc(null!, DType.Float32, convShape, Contiguous(convShape), 0), p);
-    }
-
-    private static int[] Contiguous(int[] shape)
-    {
-        var strides = new int[shape.Length];
-        for (int i = shape.Length - 1, s = 1; i >= 0; s *= shape[i], i--) strides[i] = s;
-        return strides;
+        return new ConvJob<float>(this, x, w, new TensorDesc(null!, DType.Float32, convShape, Shape.ContiguousStrides(convShape), 0), p);
     }
 
     public void Conv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in TensorDesc bias, in TensorDesc y, in TensorDesc indices, in Conv2dParams p)
@@ -123,7 +116,7 @@ public sealed unsafe partial class CpuBackend
     {
         int[] convShape = { n, o, oh, ow };
         var gconv = Allocate(DType.Float32, n * o * oh * ow);
-        var desc = new TensorDesc(gconv, DType.Float32, convShape, Contiguous(convShape), 0);
+        var desc = new TensorDesc(gconv, DType.Float32, convShape, Shape.ContiguousStrides(convShape), 0);
         MaxPool2x2Unpool(gy, indices, desc);
         return (gconv, desc);
     }
