@@ -144,21 +144,15 @@ public sealed unsafe partial class CpuBackend
             T* tmp = col + (long)K * cols;
             for (int g = 0; g < G; g++)
             {
-                for (int n = n0; n < n1; n++) Im2ColImage(n, g, col + (n - n0) * OHW, cols);
-                T* wg = _w + (long)g * Og * K;
                 T* bg = bias == null ? null : bias + g * Og;
                 if (single)
                 {
-                    T* yg = _y + ((long)n0 * O + g * Og) * OHW;
-                    if (_smallK) ConvKernels.SmallKForward(Og, OHW, K, wg, col, cols, bg, yg, OHW);
-                    else
-                    {
-                        GemmT(Og, OHW, K, wg, K, 1, col, cols, 1, yg, OHW, 1, false, _gemmParallel);
-                        if (bg != null) AddRowBias(yg, bg);
-                    }
+                    ConvTile(n0, n1, g, bg, col, cols, _y + ((long)n0 * O + g * Og) * OHW, OHW);
                     continue;
                 }
-                GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false, _gemmParallel);
+                // Several images: the tile's rows hold them side by side, so each image's planes are copied out, with
+                // the bias added on the way.
+                ConvTile(n0, n1, g, null, col, cols, tmp, cols);
                 for (int n = n0; n < n1; n++)
                     for (int o = 0; o < Og; o++)
                     {
@@ -168,6 +162,21 @@ public sealed unsafe partial class CpuBackend
                         else src.CopyTo(dst);
                     }
             }
+        }
+
+        // Lowers images [n0, n1) of group g into col and multiplies: dst[o, j] (row stride ld) = conv + bias[o] (no bias
+        // when null), for the group's Og channels and the images' positions side by side.
+        private void ConvTile(int n0, int n1, int g, T* bias, T* col, int cols, T* dst, int ld)
+        {
+            for (int n = n0; n < n1; n++) Im2ColImage(n, g, col + (n - n0) * OHW, cols);
+            T* wg = _w + (long)g * Og * K;
+            if (_smallK)
+            {
+                ConvKernels.SmallKForward(Og, cols, K, wg, col, cols, bias, dst, ld);
+                return;
+            }
+            GemmT(Og, cols, K, wg, K, 1, col, cols, 1, dst, ld, 1, false, _gemmParallel);
+            if (bias != null) AddRowBias(dst, bias, ld, cols);
         }
 
         private float* _pooledGy;
@@ -214,21 +223,8 @@ public sealed unsafe partial class CpuBackend
             T* tmp = col + (long)K * cols;
             for (int g = 0; g < G; g++)
             {
-                for (int n = n0; n < n1; n++) Im2ColImage(n, g, col + (n - n0) * OHW, cols);
-                T* wg = _w + (long)g * Og * K;
-                T* bg = bias == null ? null : bias + g * Og;
-                // The same calls as Forward makes (same shapes, so the same sums), into the tile instead of the output.
-                if (_smallK) ConvKernels.SmallKForward(Og, cols, K, wg, col, cols, bg, tmp, cols);
-                else
-                {
-                    GemmT(Og, cols, K, wg, K, 1, col, cols, 1, tmp, cols, 1, false, _gemmParallel);
-                    if (bg != null)
-                        for (int o = 0; o < Og; o++)
-                        {
-                            var row = new Span<T>(tmp + (long)o * cols, cols);
-                            TensorPrimitives.Add<T>(row, bg[o], row);
-                        }
-                }
+                // The same products as Forward (same shapes, so the same sums), into the tile instead of the output.
+                ConvTile(n0, n1, g, bias == null ? null : bias + g * Og, col, cols, tmp, cols);
                 for (int n = n0; n < n1; n++)
                     for (int o = 0; o < Og; o++)
                     {
@@ -238,12 +234,12 @@ public sealed unsafe partial class CpuBackend
             }
         }
 
-        // rows[o, :] += bias[o] over Og rows of OHW.
-        private void AddRowBias(T* rows, T* bias)
+        // rows[o, :len] += bias[o] over Og rows of stride ld.
+        private void AddRowBias(T* rows, T* bias, long ld, int len)
         {
             for (int o = 0; o < Og; o++)
             {
-                var row = new Span<T>(rows + (long)o * OHW, OHW);
+                var row = new Span<T>(rows + o * ld, len);
                 TensorPrimitives.Add<T>(row, bias[o], row);
             }
         }
@@ -277,7 +273,7 @@ public sealed unsafe partial class CpuBackend
                     }
             }
             if (bias != null)
-                for (int g = 0; g < G; g++) AddRowBias(yn + (long)g * Og * OHW, bias + g * Og);
+                for (int g = 0; g < G; g++) AddRowBias(yn + (long)g * Og * OHW, bias + g * Og, OHW, OHW);
         }
 
         public void BackwardInput()
