@@ -43,6 +43,9 @@ public class ConvPoolFusionTests
     [InlineData(4, 3, 3, 24, 40, 3, false)]  // 36 taps, pooled rows wider than 8 (the general row pooling)
     [InlineData(1, 3, 3, 14, 12, 4, false)]  // few taps but rows under 16 wide: the small-K product, pooled
     [InlineData(1, 3, 3, 130, 130, 2, true)] // direct kernel on an image lowered in column tiles: input gradient from the placed gradient
+    [InlineData(1, 3, 3, 131, 129, 2, true)] // the same with odd conv sizes: full-width indices reach the unpooling
+    [InlineData(8, 3, 3, 15, 12, 16, true)]  // 72 taps, odd conv height, even width: the GEMM job cropped by one row
+    [InlineData(8, 3, 3, 12, 15, 16, false)] // odd conv width: cropped by one column, indices mapped back to the full width
     public void FusedConvMaxPoolMatchesTheUnfusedOps(int c, int kh, int kw, int h, int w, int o, bool inputGrad)
     {
         using var scope = Tensor.Scope();

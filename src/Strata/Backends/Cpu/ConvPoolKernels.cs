@@ -83,20 +83,21 @@ internal static unsafe class ConvPoolKernels
     /// Pools a whole conv plane (oh x ow, dense) into ph x pw cells, as <see cref="PoolRows"/> row pair by row pair, with the
     /// same tie and NaN rules. Narrow planes (pw ≤ 8, e.g. conv2's 11x11 of the seed CNN) take one 16-float load per
     /// conv row and single-source permutes: the general routine spent ~100 cycles per pooled row there, mostly on
-    /// loads and constants for lanes it then masked off. Reads up to 32 floats past each row's start.
+    /// loads and constants for lanes it then masked off. Reads up to 32 floats past each row's start. The plane's rows
+    /// are ow apart in memory; indices are written for rows idxW wide (the full conv width when the plane was cropped).
     /// </summary>
-    internal static void PoolPlane(float* plane, int ph, int pw, int ow, float* y, int* idx)
+    internal static void PoolPlane(float* plane, int ph, int pw, int ow, int idxW, float* y, int* idx)
     {
         if (pw > Lanes / 2)
         {
             for (int pr = 0; pr < ph; pr++)
-                PoolRows(plane + 2 * pr * ow, plane + (2 * pr + 1) * ow, pw, ow, 2 * pr * ow, y + pr * pw, idx + pr * pw);
+                PoolRows(plane + 2 * pr * ow, plane + (2 * pr + 1) * ow, pw, idxW, 2 * pr * idxW, y + pr * pw, idx + pr * pw);
             return;
         }
         var evens = Evens;
         var odds = Odds;
-        var offW = Vector512.Create(ow);
-        var offW1 = Vector512.Create(ow + 1);
+        var offW = Vector512.Create(idxW);
+        var offW1 = Vector512.Create(idxW + 1);
         var one = Vector512.Create(1);
         var store = Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(pw));
         for (int pr = 0; pr < ph; pr++)
@@ -110,7 +111,7 @@ internal static unsafe class ConvPoolKernels
             Take(ref best, ref off, Avx512F.PermuteVar16x32(a, odds), one);
             Take(ref best, ref off, Avx512F.PermuteVar16x32(c, evens), offW);
             Take(ref best, ref off, Avx512F.PermuteVar16x32(c, odds), offW1);
-            var pos = Vector512.Create(2 * pr * ow) + evens + off;
+            var pos = Vector512.Create(2 * pr * idxW) + evens + off;
             Avx512F.MaskStore(y + pr * pw, store.AsSingle(), best);
             Avx512F.MaskStore(idx + pr * pw, store, pos);
         }

@@ -39,13 +39,18 @@ public sealed unsafe partial class CpuBackend
         private readonly int _tile, _ipt, _tasks;
         private readonly bool _direct, _grouped, _smallK, _directSmall, _gemmParallel;
 
-        public ConvJob(CpuBackend backend, in TensorDesc x, in TensorDesc w, in TensorDesc y, in Conv2dParams p)
+        // Width of the conv plane that pool indices refer to: OW, or the full width when a pooled job was cropped to the
+        // even rows and columns its 2x2 pool reads (see CpuBackend.PooledJob).
+        private readonly int _idxW;
+
+        public ConvJob(CpuBackend backend, in TensorDesc x, in TensorDesc w, in TensorDesc y, in Conv2dParams p, int poolIndexWidth = 0)
         {
             _backend = backend;
             _x = Ptr<T>(x); _w = Ptr<T>(w); _y = y.Buffer == null ? null : Ptr<T>(y); // no buffer: pooled forward
             (N, C, H, W) = (x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
             (_xsN, _xsC, _xsH, _xsW) = (x.Strides[0], x.Strides[1], x.Strides[2], x.Strides[3]);
             (O, OH, OW) = (y.Shape[1], y.Shape[2], y.Shape[3]);
+            _idxW = poolIndexWidth > 0 ? poolIndexWidth : OW;
             (KH, KW) = (w.Shape[2], w.Shape[3]);
             G = p.Groups; Cg = C / G; Og = O / G;
             K = Cg * KH * KW; OHW = OH * OW;
@@ -95,7 +100,8 @@ public sealed unsafe partial class CpuBackend
             if (_pooledGy != null)
             {
                 // The output gradient is a 2x2 max pool's: each pooled value goes to its maximum, the rest is zero.
-                long cells = (long)(OH / 2) * (OW / 2);
+                int ph = OH / 2, pw = OW / 2, iw = _idxW, crop = iw - OW;
+                long cells = (long)ph * pw;
                 for (int n = n0; n < n1; n++)
                     for (int o = 0; o < Og; o++)
                     {
@@ -104,7 +110,21 @@ public sealed unsafe partial class CpuBackend
                         long at = ((long)n * O + g * Og + o) * cells;
                         float* src = _pooledGy + at;
                         int* ix = _pooledIdx + at;
-                        for (long c = 0; c < cells; c++) row[ix[c]] = src[c];
+                        if (crop == 0)
+                        {
+                            for (long c = 0; c < cells; c++) row[ix[c]] = src[c];
+                            continue;
+                        }
+                        // Indices count full-width rows; a window's maximum sits in its row 2·py or the one below.
+                        for (int py = 0, c = 0; py < ph; py++)
+                        {
+                            int top = 2 * py * iw;
+                            for (int px = 0; px < pw; px++, c++)
+                            {
+                                int rel = ix[c] - top, below = rel >= iw ? 1 : 0;
+                                row[ix[c] - (2 * py + below) * crop] = src[c];
+                            }
+                        }
                     }
                 return;
             }
@@ -229,7 +249,7 @@ public sealed unsafe partial class CpuBackend
                     for (int o = 0; o < Og; o++)
                     {
                         long outPlane = ((long)n * O + g * Og + o) * cells;
-                        ConvPoolKernels.PoolPlane((float*)(tmp + (long)o * cols + (n - n0) * OHW), ph, pw, OW, yp + outPlane, idx + outPlane);
+                        ConvPoolKernels.PoolPlane((float*)(tmp + (long)o * cols + (n - n0) * OHW), ph, pw, OW, _idxW, yp + outPlane, idx + outPlane);
                     }
             }
         }

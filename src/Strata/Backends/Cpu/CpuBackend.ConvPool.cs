@@ -27,11 +27,14 @@ public sealed unsafe partial class CpuBackend
         return DirectConvKernels.Supported(k, ow, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, x.Strides[3]);
     }
 
-    // A conv job with the conv output's geometry and no output buffer: the pooled forward never writes it.
+    // A conv job with no output buffer (the pooled forward never writes the conv output), cropped to the conv rows and
+    // columns the 2x2 pool reads: an odd last row or column never reaches the pooled output, so its products, and its
+    // (zero) share of both gradients, are skipped. On the seed CNN's 11x11 conv2 that is 21 of 121 positions.
     private ConvJob<float> PooledJob(in TensorDesc x, in TensorDesc w, in Conv2dParams p)
     {
-        int[] convShape = { x.Shape[0], w.Shape[0], x.Shape[2] - w.Shape[2] + 1, x.Shape[3] - w.Shape[3] + 1 };
-        return new ConvJob<float>(this, x, w, new TensorDesc(null!, DType.Float32, convShape, Shape.ContiguousStrides(convShape), 0), p);
+        int ow = x.Shape[3] - w.Shape[3] + 1;
+        int[] convShape = { x.Shape[0], w.Shape[0], (x.Shape[2] - w.Shape[2] + 1) & ~1, ow & ~1 };
+        return new ConvJob<float>(this, x, w, new TensorDesc(null!, DType.Float32, convShape, Shape.ContiguousStrides(convShape), 0), p, ow);
     }
 
     public void Conv2dMaxPool2x2(in TensorDesc x, in TensorDesc w, in TensorDesc bias, in TensorDesc y, in TensorDesc indices, in Conv2dParams p)
