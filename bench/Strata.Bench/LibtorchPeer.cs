@@ -41,12 +41,13 @@ public sealed class LibtorchPeer : IDisposable
         if (policy == null) psi.Environment.Remove("OMP_WAIT_POLICY");
         else psi.Environment["OMP_WAIT_POLICY"] = policy;
         if (dataDirectory != null) { psi.ArgumentList.Add("--data"); psi.ArgumentList.Add(dataDirectory); }
+        string malloc = PipePeer.KeepFreedMemory(psi);
         if (PipePeer.Start(psi, out string error) is not var (p, hello))
         {
             status = $"libtorch: not available ({error})";
             return null;
         }
-        status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={(psi.Environment.TryGetValue("OMP_WAIT_POLICY", out var v) ? v : "unset")}";
+        status = $"libtorch: TorchSharp-cpu 0.107.0 (libtorch {hello["torch"]}), in its own process, OMP_WAIT_POLICY={(psi.Environment.TryGetValue("OMP_WAIT_POLICY", out var v) ? v : "unset")}, {malloc}";
         return new LibtorchPeer(p) { SettleMs = policy == null ? DefaultPolicySettleMs : 0 };
     }
 

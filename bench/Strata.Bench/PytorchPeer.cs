@@ -43,6 +43,7 @@ public sealed class PytorchPeer : IDisposable
         var psi = StartInfo("--serve", "--data", dataDirectory);
         psi.RedirectStandardInput = true;
         psi.RedirectStandardOutput = true;
+        string malloc = PipePeer.KeepFreedMemory(psi);
         if (PipePeer.Start(psi, out string error) is not var (p, hello))
         {
             status = $"PyTorch: not available ({error})";
@@ -50,7 +51,7 @@ public sealed class PytorchPeer : IDisposable
         }
         string version = hello["torch"]?.ToString() ?? "?";
         string blas = hello["blas"]?.ToString() ?? "?";
-        status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE), BLAS {blas}"
+        status = $"PyTorch: {version} ({Python}, OMP_WAIT_POLICY=PASSIVE, {malloc}), BLAS {blas}"
                  + (blas.Contains("reference", StringComparison.Ordinal) ? ": GEMM-bound PyTorch figures are far below an optimised BLAS" : "");
         return new PytorchPeer(p, version);
     }
