@@ -75,4 +75,66 @@ public class ThreadPoolTests
         }
         finally { CpuThreadPool.Threads = saved; }
     }
+
+    /// <summary>
+    /// A worker must really take chunks, also after it went to sleep between jobs: each of two chunks waits for the
+    /// other to start, so they can only both finish quickly when two threads run them at once. An uninitialised
+    /// sleeper count once made the dispatcher skip every wake, and one thread silently ran every job alone.
+    /// </summary>
+    [Fact]
+    public void WorkerRunsChunksAlongsideTheCallerAfterSleeping()
+    {
+        int saved = CpuThreadPool.Threads;
+        CpuThreadPool.Threads = 2;
+        try
+        {
+            int together = 0;
+            for (int round = 0; round < 20; round++)
+            {
+                if (round % 4 == 0) Thread.Sleep(5); // let the worker fall asleep
+                int started = 0;
+                bool bothRan = true;
+                CpuThreadPool.For(2, i =>
+                {
+                    Interlocked.Increment(ref started);
+                    var wait = System.Diagnostics.Stopwatch.StartNew();
+                    while (Volatile.Read(ref started) < 2)
+                        if (wait.ElapsedMilliseconds > 2000) { bothRan = false; return; }
+                });
+                if (bothRan) together++;
+            }
+            Assert.Equal(20, together);
+        }
+        finally { CpuThreadPool.Threads = saved; }
+    }
+
+    /// <summary><paramref name="fallback"/>: the monitor path other OSes use, tested here too.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public unsafe void FutexWaitReturnsOnChangedWordAndWakeReleasesASleeper(bool fallback)
+    {
+        bool native = !fallback;
+        int* word = (int*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(64);
+        try
+        {
+            void Wait(int expected) { if (native) Futex.Wait(word, expected); else Futex.MonitorWait(word, expected); }
+            void Wake() { if (native) Futex.Wake(word, 1); else Futex.MonitorWake(); }
+            Wait(1); // the word holds 0, so this must not sleep
+            int woke = 0;
+            var sleeper = new Thread(() =>
+            {
+                while (Volatile.Read(ref *word) == 0) Wait(0);
+                Volatile.Write(ref woke, 1);
+            });
+            sleeper.Start();
+            Thread.Sleep(50);
+            Assert.Equal(0, Volatile.Read(ref woke));
+            Interlocked.Exchange(ref *word, 1);
+            Wake();
+            Assert.True(sleeper.Join(TimeSpan.FromSeconds(10)), "the sleeper was not woken");
+            Assert.Equal(1, woke);
+        }
+        finally { System.Runtime.InteropServices.NativeMemory.Free(word); }
+    }
 }

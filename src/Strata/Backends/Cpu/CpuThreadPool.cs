@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
 namespace Strata.Backends.Cpu;
 
 /// <summary>Work item for <see cref="CpuThreadPool.For(int, ParallelBody)"/>; a kernel keeps one instance per call site so dispatch allocates nothing.</summary>
@@ -8,8 +11,8 @@ public abstract class ParallelBody
 }
 
 /// <summary>
-/// The library's one thread pool: <c>Threads - 1</c> dedicated workers plus the calling thread. Workers block on
-/// an event while idle (they never spin between jobs). Chunks are claimed with an atomic counter, and a chunk's
+/// The library's one thread pool: <c>Threads - 1</c> dedicated workers plus the calling thread. Workers sleep on
+/// a futex while idle (they never spin between jobs). Chunks are claimed with an atomic counter, and a chunk's
 /// result never depends on which thread ran it, so results are identical for every thread count.
 /// </summary>
 /// <remarks>
@@ -18,8 +21,12 @@ public abstract class ParallelBody
 /// arrives after the last chunk was claimed simply finds nothing to do. The chunk counter and the chunk count live in
 /// one 64-bit word claimed with one atomic increment, so a late worker can never pair an index of a finished job
 /// with the count of the next one; between jobs the word says "no chunks", and dispatch allocates nothing.
+/// Sleeping and waking go through <see cref="Futex"/> on words in native memory, and each side announces that it
+/// sleeps (a sleeper count) so the other side makes the wake system call only when someone is asleep: the count is
+/// raised before the sleeper re-reads its word, and the word is changed before the waker reads the count, so with
+/// both steps full fences at least one side sees the other.
 /// </remarks>
-public static class CpuThreadPool
+public static unsafe class CpuThreadPool
 {
     private static readonly object DispatchLock = new();
     private static Worker[] _workers = Array.Empty<Worker>();
@@ -27,11 +34,27 @@ public static class CpuThreadPool
     // High 32 bits: the current job's chunk count (0 between jobs); low 32 bits: the next chunk index to claim.
     private static long _state;
     private static ParallelBody? _body;
-    private static int _completed;
     private static Exception? _error;
-    // Set when a job's last chunk completes; spinCount 100 gives the short spin before blocking that covers a
-    // chunk still finishing on a worker (measured: blocking at once costs a futex round trip on every GEMM).
-    private static readonly ManualResetEventSlim Done = new(false, 100);
+    // Futex words, one cache line each because different threads write them: the job epoch (bumped per dispatch),
+    // the number of workers asleep on it, the job's completed-chunk count, and whether the dispatcher sleeps on it.
+    private static readonly int* Words = AllocWords();
+    private static int* Epoch => Words;
+    private static int* Sleepers => Words + 16;
+    private static int* Completed => Words + 32;
+    private static int* CallerAsleep => Words + 48;
+    // How long the dispatcher spins for a worker's last chunk before it sleeps: a job is in flight, so this is not
+    // idle spinning, and a sleep costs a wake system call on the worker plus this VM's 13+ µs wake-up latency.
+    private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds() / 1_000_000;
+
+    private static int* AllocWords()
+    {
+        var words = (int*)NativeMemory.AlignedAlloc(4 * 64, 64);
+        NativeMemory.Clear(words, 4 * 64); // aligned allocations are not zeroed: a garbage sleeper count loses wakes
+        return words;
+    }
+
+    private static long SpinMicroseconds() =>
+        long.TryParse(Environment.GetEnvironmentVariable("STRATA_POOL_SPIN_US"), out long us) && us >= 0 ? us : 20;
 
     [ThreadStatic] private static bool _inParallel;
 
@@ -64,18 +87,12 @@ public static class CpuThreadPool
             EnsureWorkers(threads - 1);
             _body = body;
             _error = null;
-            _completed = 0;
+            Volatile.Write(ref *Completed, 0);
             Interlocked.Exchange(ref _state, (long)count << 32); // publishes the fields above with it
-            for (int w = 0; w < threads - 1; w++) _workers[w].Wake.Set();
+            Interlocked.Increment(ref *Epoch);
+            if (Volatile.Read(ref *Sleepers) > 0) Futex.Wake(Epoch, threads - 1);
             RunChunks();
-            // Reset, then re-check: a Set from the previous job's last chunk may arrive late (stale), and this
-            // job's own Set may land between the check and the reset; the re-check catches both.
-            while (Volatile.Read(ref _completed) < count)
-            {
-                Done.Reset();
-                if (Volatile.Read(ref _completed) >= count) break;
-                Done.Wait();
-            }
+            WaitForChunks(count);
             // Every chunk is claimed and done: close the job so late claims see a count of 0.
             Interlocked.Exchange(ref _state, 0);
             _body = null;
@@ -101,6 +118,23 @@ public static class CpuThreadPool
         finally { body.Action = null; }
     }
 
+    private static void WaitForChunks(int count)
+    {
+        long spinUntil = 0;
+        while (true)
+        {
+            int done = Volatile.Read(ref *Completed);
+            if (done >= count) return;
+            long now = Stopwatch.GetTimestamp();
+            if (spinUntil == 0) spinUntil = now + SpinTicks;
+            if (now < spinUntil) { Thread.SpinWait(8); continue; }
+            Interlocked.Exchange(ref *CallerAsleep, 1);
+            done = Volatile.Read(ref *Completed);
+            if (done < count) Futex.Wait(Completed, done);
+            Volatile.Write(ref *CallerAsleep, 0);
+        }
+    }
+
     private static void RunChunks()
     {
         _inParallel = true;
@@ -114,7 +148,10 @@ public static class CpuThreadPool
                 // A claimed chunk keeps its job open (the dispatcher waits for it), so _body is this job's.
                 try { _body!.Invoke(i); }
                 catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
-                if (Interlocked.Increment(ref _completed) == count) Done.Set();
+                // The last chunk wakes the dispatcher only if it went to sleep; a wake left over from an earlier job
+                // only makes the next job's wait re-check its count.
+                if (Interlocked.Increment(ref *Completed) == count && Volatile.Read(ref *CallerAsleep) != 0)
+                    Futex.Wake(Completed, 1);
             }
         }
         finally { _inParallel = false; }
@@ -131,22 +168,24 @@ public static class CpuThreadPool
 
     private sealed class Worker
     {
-        public readonly AutoResetEvent Wake = new(false);
-
         public Worker(int index)
         {
             var t = new Thread(Loop) { IsBackground = true, Name = $"strata-cpu-{index + 1}" };
             t.Start();
         }
 
-        private void Loop()
+        private static void Loop()
         {
+            int seen = Volatile.Read(ref *Epoch);
             while (true)
             {
-                Wake.WaitOne();
-                // A wake-up may be late: the job it was meant for may be finished (then there is nothing to claim)
-                // or replaced by a newer one, which this worker simply helps with.
+                // The epoch may have moved on more than once: the job it announced may be finished (then there is
+                // nothing to claim) or replaced by a newer one, which this worker simply helps with.
                 RunChunks();
+                Interlocked.Increment(ref *Sleepers);
+                while (Volatile.Read(ref *Epoch) == seen) Futex.Wait(Epoch, seen);
+                Interlocked.Decrement(ref *Sleepers);
+                seen = Volatile.Read(ref *Epoch);
             }
         }
     }
