@@ -347,6 +347,10 @@ public static class Program
         float* c = (float*)HostMemory.PointerOf(out1.Desc.Buffer!);
         var cases = new (string Name, int M, int N, int K, int Rsa, int Csa, int Rsb, int Csb)[]
         {
+            ("mlp x·Wt 256x128x784", 256, 128, 784, 784, 1, 1, 784),
+            ("mlp xT-major 256x128x784", 256, 128, 784, 1, 256, 1, 784),
+            ("mlp B row-major 256x128x784", 256, 128, 784, 784, 1, 128, 1),
+            ("mlp both cheap 256x128x784", 256, 128, 784, 1, 256, 128, 1),
             ("square 1024", 1024, 1024, 1024, 1024, 1, 1024, 1),
             ("square 512", 512, 512, 512, 512, 1, 512, 1),
             ("dense fwd x·Wt 64x128x1600", 64, 128, 1600, 1600, 1, 1, 1600),

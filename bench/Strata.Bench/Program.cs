@@ -77,7 +77,7 @@ public static class Program
             return MemoryWorkload.Child(memoryChild, threads, dataDir);
         }
 
-        var families = new List<IWorkloadFamily> { new FmaPeakWorkloads(), new SgemmWorkloads() };
+        var families = new List<IWorkloadFamily> { new FmaPeakWorkloads(), new SgemmWorkloads(), new RooflineWorkloads() };
         if (dataDir != null) families.Add(new TrainWorkloads(dataDir));
         families.Add(new InferWorkloads());
         families.Add(new SequenceWorkloads());
@@ -114,20 +114,22 @@ public static class Program
         Console.WriteLine();
 
         var results = new List<BenchResult>();
-        Console.WriteLine($"{"workload",-28} {"unit",-9} {"strata",11} {"libtorch",11} {"pytorch",11} {"ratio",7}");
+        Console.WriteLine($"{"workload",-32} {"unit",-9} {"strata",11} {"libtorch",11} {"pytorch",11} {"ratio",7}");
         foreach (var w in selected)
         {
             var r = w switch
             {
                 MemoryWorkload m => m.Measure(threads, peer != null),
+                Roofline rl => rl.Measure(),
                 IWorkload iw => Runner.Measure(iw, threads, peer, libtorch),
                 _ => throw new InvalidOperationException($"Strata.Bench: {w.Name} is neither a timed nor a memory workload."),
             };
             results.Add(r);
-            Console.WriteLine($"{r.Workload,-28} {r.Unit,-9} {Fmt(r.Strata),11} {Fmt(r.Libtorch),11} {Fmt(r.Pytorch),11} {Fmt(r.Ratio, "F3"),7}");
+            Console.WriteLine($"{r.Workload,-32} {r.Unit,-9} {Fmt(r.Strata),11} {Fmt(r.Libtorch),11} {Fmt(r.Pytorch),11} {Fmt(r.Ratio, "F3"),7}");
         }
         Console.WriteLine();
         Console.WriteLine("ratio: Strata against libtorch, above 1 = Strata better (throughput strata/libtorch; µs and MB libtorch/strata).");
+        foreach (var rl in selected.OfType<Roofline>()) Console.WriteLine(rl.Detail);
         var missing = selected.OfType<IWorkload>().Where(w => !w.HasStrata).Select(w => w.Name).ToList();
         if (missing.Count > 0) Console.WriteLine($"not available in Strata yet (no LSTM/attention layers): {string.Join(", ", missing)}");
 

@@ -12,6 +12,14 @@ public sealed class SgemmWorkloads : IWorkloadFamily
                 yield return new Sgemm(n, t);
     }
 
+    // Products per rep: at least ~40 GFLOP (100-300 ms), so a rep measures the steady rate and not the start after
+    // the runner's wait for the peers to go idle, which on this VM lasts tens of ms for a second thread. N=1024 on 2
+    // threads, filtered runs in the same minutes: Strata 186-190 GFLOP/s with ~1 GFLOP reps (one product),
+    // 219-223 with ~10, 282-322 with ~40 (libtorch 104-110, 133-168, 143-160). Same in pytorch_bench.py.
+    internal const double RepGflop = 40;
+
+    internal static int Calls(int n) => Math.Max(1, (int)(RepGflop * 1e9 / (2.0 * n * n * n)));
+
     private sealed class Sgemm : IWorkload
     {
         private readonly int _n, _threads;
@@ -24,14 +32,6 @@ public sealed class SgemmWorkloads : IWorkloadFamily
             _threads = threads;
             _calls = Calls(n);
         }
-
-        // Products per rep: at least ~40 GFLOP (100-300 ms), so a rep measures the steady rate and not the start after
-        // the runner's wait for the peers to go idle, which on this VM lasts tens of ms for a second thread. N=1024 on 2
-        // threads, filtered runs in the same minutes: Strata 186-190 GFLOP/s with ~1 GFLOP reps (one product),
-        // 219-223 with ~10, 282-322 with ~40 (libtorch 104-110, 133-168, 143-160). Same in pytorch_bench.py.
-        internal const double RepGflop = 40;
-
-        internal static int Calls(int n) => Math.Max(1, (int)(RepGflop * 1e9 / (2.0 * n * n * n)));
 
         private readonly int _calls;
 
