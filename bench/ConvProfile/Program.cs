@@ -33,6 +33,7 @@ public static class Program
         args = args.Where(a => a != "--min").ToArray();
         if (args.Length > 0 && args[0] == "--wake") { WakeLatency(); return 0; }
         if (args.Length > 0 && args[0] == "--fused") { FusedParts(args.Length > 1 ? int.Parse(args[1]) : 1); return 0; }
+        if (args.Length > 0 && args[0] == "--dense") { DenseParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--mlp") { MlpInfer(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--gemm") { GemmShapes(args.Length > 1 ? int.Parse(args[1]) : 50); return 0; }
         if (args.Length > 1 && args[0] == "--ops")
@@ -383,6 +384,48 @@ public static class Program
     }
 
     // Batch-256 MLP inference (infer/mlp/batch=256): whole model, each layer, and the first layer's bare GEMM.
+    // The batch-256 MLP's first layer taken apart, 2 threads, inference: bare GEMM, Dense without and with bias, the
+    // bias add alone, the whole model; rounds alternate so drift hits all alike.
+    private static unsafe void DenseParts(int threads)
+    {
+        CpuThreadPool.Threads = threads;
+        var g = new Generator(3);
+        var withBias = new Dense(128, 784, generator: g);
+        var noBias = new Dense(128, 784, useBias: false, generator: g);
+        var model = new Sequential(new Flatten(), new Dense(128, 784, generator: g), new ReLU(), new Dense(10, 128, generator: g));
+        model.Eval();
+        var x = Tensor.Rand(new[] { 256, 784 }, g);
+        var x4 = Tensor.Rand(new[] { 256, 1, 28, 28 }, g);
+        var yb = Tensor.Zeros(new[] { 256, 128 });
+        var bias = withBias.Bias!.Data;
+        var w = withBias.Weight.Data;
+        float* xp = (float*)HostMemory.PointerOf(x.Desc.Buffer!), wp = (float*)HostMemory.PointerOf(w.Desc.Buffer!), yp = (float*)HostMemory.PointerOf(yb.Desc.Buffer!);
+        float* bp = (float*)HostMemory.PointerOf(bias.Desc.Buffer!) + bias.Desc.Offset;
+        using var noGrad = Strata.Autograd.GradMode.NoGrad();
+        const int calls = 50;
+        var parts = new (string Name, Action Run)[]
+        {
+            ("bare gemm", () => Gemm.Sgemm(256, 128, 784, xp, 784, 1, wp, 1, 784, yp, 128, 1, false)),
+            ("bare gemm + bias", () => Gemm.Sgemm(256, 128, 784, xp, 784, 1, wp, 1, 784, yp, 128, 1, false, bias: bp)),
+            ("Dense no bias", () => { using var s = Tensor.Scope(); noBias.Invoke(x); }),
+            ("Dense with bias", () => { using var s = Tensor.Scope(); withBias.Invoke(x); }),
+            ("bias add alone", () => yb.AddInPlace(bias)),
+            ("whole MLP", () => { using var s = Tensor.Scope(); model.Invoke(x4); }),
+        };
+        var med = parts.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < 15; round++)
+            for (int q = 0; q < parts.Length; q++)
+            {
+                var run = parts[q].Run;
+                med[q].Add(Time(5, () => { for (int i = 0; i < calls; i++) run(); }) * 1000 / calls);
+            }
+        for (int q = 0; q < parts.Length; q++)
+        {
+            med[q].Sort();
+            Console.WriteLine($"{parts[q].Name,-18} median {med[q][med[q].Count / 2],7:F1} µs  best {med[q][0],7:F1} µs");
+        }
+    }
+
     private static unsafe void MlpInfer(int threads)
     {
         CpuThreadPool.Threads = threads;

@@ -40,6 +40,12 @@ public partial interface IBackend
     /// <summary>Batched matrix product c[b] = a[b] · b[b] (+ c[b] when accumulate). Shapes [B,M,K], [B,K,N], [B,M,N]; any strides, batch stride 0 allowed for a and b.</summary>
     void Matmul(in TensorDesc a, in TensorDesc b, in TensorDesc c, bool accumulate = false);
 
+    /// <summary>
+    /// c[b] = a[b] · b[b] + bias, bias (shape [N], contiguous) added to every row: the linear layer's forward, with the
+    /// bias added to each output tile while it is still in cache instead of in a second pass over c.
+    /// </summary>
+    void MatmulBias(in TensorDesc a, in TensorDesc b, in TensorDesc bias, in TensorDesc c);
+
     /// <summary>Fills y with counter-based random numbers: element i depends only on (seed, counter + i), never on threads.</summary>
     void Random(RandomKind kind, in TensorDesc y, ulong seed, ulong counter, double a, double b);
 }

@@ -36,9 +36,15 @@ public sealed partial class Tensor
         var xm = MatrixDesc(x, out var xTmp);
         int rows = xm.Shape[1];
         var wT = new TensorDesc(weight.Buffer, weight.DType, new[] { 1, inF, outF }, new[] { 0, weight._strides[1], weight._strides[0] }, weight._offset);
-        y.Backend.Matmul(xm, wT, new TensorDesc(y.Buffer, y.DType, new[] { 1, rows, outF }, new[] { 0, outF, 1 }, 0));
-        if (bias is not null)
-            using (GradMode.NoGrad()) y.AddInPlace(bias);
+        var yDesc = new TensorDesc(y.Buffer, y.DType, new[] { 1, rows, outF }, new[] { 0, outF, 1 }, 0);
+        if (bias is not null && bias._strides[0] == 1)
+            y.Backend.MatmulBias(xm, wT, bias.Desc, yDesc);
+        else
+        {
+            y.Backend.Matmul(xm, wT, yDesc);
+            if (bias is not null)
+                using (GradMode.NoGrad()) y.AddInPlace(bias);
+        }
 
         bool record = Engine.ShouldRecord(x, weight) || (bias is not null && Engine.ShouldRecord(bias));
         if (!record)

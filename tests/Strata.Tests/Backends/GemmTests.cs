@@ -90,6 +90,74 @@ public unsafe class GemmTests
             }
     }
 
+    /// <summary>
+    /// The bias epilogue (the linear layer's forward) must give the bits of the product followed by a separate add:
+    /// edge tiles, strided C, several column blocks (K·N over the packed-B cap), the vector paths (m or n = 1), and
+    /// one and two threads.
+    /// </summary>
+    [Theory]
+    [InlineData(65, 129, 300, 1)]
+    [InlineData(256, 10, 128, 1)]
+    [InlineData(17, 65, 17, 3)]
+    [InlineData(1, 300, 129, 1)]
+    [InlineData(300, 1, 129, 1)]
+    [InlineData(9, 2100, 2048, 1)]
+    [InlineData(256, 128, 784, 1)]
+    public void BiasEpilogueGivesTheBitsOfASeparateAdd(int m, int n, int k, int csc)
+    {
+        int saved = CpuThreadPool.Threads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                CpuThreadPool.Threads = threads;
+                foreach (var kernel in Gemm.SupportedSgemmKernels()) CompareBias(kernel, m, n, k, csc, 40 + threads);
+                foreach (var kernel in Gemm.SupportedDgemmKernels()) CompareBias(kernel, m, n, k, csc, 50 + threads);
+            }
+        }
+        finally { CpuThreadPool.Threads = saved; }
+    }
+
+    private static void CompareBias<T>(in GemmKernel<T> kernel, int m, int n, int k, int csc, int seed)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        T[] a = Array.ConvertAll(Random(m * k, seed), T.CreateChecked);
+        T[] b = Array.ConvertAll(Random(k * n, seed + 1), T.CreateChecked);
+        T[] bias = Array.ConvertAll(Random(n, seed + 2), T.CreateChecked);
+        int rsc = n * csc;
+        T[] fused = Array.ConvertAll(Random(m * rsc, seed + 3), T.CreateChecked);
+        T[] separate = (T[])fused.Clone();
+        fixed (T* pa = a, pb = b, pbias = bias, pf = fused, ps = separate)
+        {
+            Gemm.Run(kernel, m, n, k, pa, k, 1, pb, n, 1, pf, rsc, csc, false, bias: pbias);
+            Gemm.Run(kernel, m, n, k, pa, k, 1, pb, n, 1, ps, rsc, csc, false);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) ps[i * rsc + j * csc] += pbias[j];
+        }
+        Assert.True(fused.AsSpan().SequenceEqual(separate), $"{kernel} {m}x{n}x{k} csc {csc}, {CpuThreadPool.Threads} thread(s): the bias epilogue changed bits");
+    }
+
+    [Fact]
+    public void BiasWithAccumulateOrAStridedBiasIsRefused()
+    {
+        var a = new float[4]; var c = new float[4]; var bias = new float[2];
+        fixed (float* pa = a, pc = c, pbias = bias)
+        {
+            var pa2 = pa; var pc2 = pc; var pb2 = pbias;
+            var ex = Assert.Throws<ArgumentException>(() => Gemm.Sgemm(2, 2, 2, pa2, 2, 1, pa2, 2, 1, pc2, 2, 1, true, bias: pb2));
+            Assert.Contains("accumulate", ex.Message);
+        }
+        using var x = Tensor.Ones(new[] { 1, 2, 3 });
+        using var w = Tensor.Ones(new[] { 1, 3, 4 });
+        using var y = Tensor.Zeros(new[] { 1, 2, 4 });
+        using var wide = Tensor.Ones(new[] { 4, 2 });
+        var wd = wide.Desc;
+        var strided = new Strata.Backends.TensorDesc(wd.Buffer, wd.DType, new[] { 4 }, new[] { 2 }, wd.Offset);
+        var be = Strata.Backends.BackendRegistry.For(Device.Cpu);
+        var err = Assert.Throws<ArgumentException>(() => be.MatmulBias(x.Desc, w.Desc, strided, y.Desc));
+        Assert.Contains("matmul_bias", err.Message);
+    }
+
     [Fact]
     public void LargeOddShapeMatchesReference()
     {

@@ -20,12 +20,12 @@ internal static unsafe class Gemm
     /// Results are the same either way (the driver never splits K).
     /// </remarks>
     public static void Sgemm(int m, int n, int k, float* a, int rsa, int csa, float* b, int rsb, int csb, float* c, int rsc, int csc, bool accumulate,
-        bool parallel = true)
-        => Run(SgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel);
+        bool parallel = true, float* bias = null)
+        => Run(SgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel, bias);
 
     public static void Dgemm(int m, int n, int k, double* a, int rsa, int csa, double* b, int rsb, int csb, double* c, int rsc, int csc, bool accumulate,
-        bool parallel = true)
-        => Run(DgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel);
+        bool parallel = true, double* bias = null)
+        => Run(DgemmKernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel, bias);
 
     /// <summary>Kernels usable on this machine, fastest first (tests run every one of them).</summary>
     internal static GemmKernel<float>[] SupportedSgemmKernels()
@@ -58,30 +58,34 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Runs one GEMM with an explicit kernel (the public entry points pass the startup choice).</summary>
+    /// <remarks>
+    /// <paramref name="bias"/> (n contiguous elements, only without <paramref name="accumulate"/>): C = A·B + bias on
+    /// every row, added after the full sum exactly as a separate add would, so results are the same bits.
+    /// </remarks>
     internal static void Run<T>(in GemmKernel<T> kernel, int m, int n, int k, T* a, nint rsa, nint csa, T* b, nint rsb, nint csb,
-        T* c, nint rsc, nint csc, bool accumulate, bool parallel = true)
+        T* c, nint rsc, nint csc, bool accumulate, bool parallel = true, T* bias = null)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        if (bias != null && accumulate) throw new ArgumentException("gemm: a bias cannot be combined with accumulate.");
         if (m <= 0 || n <= 0) return;
-        if (k <= 0)
+        if (k <= 0 || m == 1 || n == 1)
         {
-            if (!accumulate)
+            if (k <= 0)
+            {
+                if (!accumulate)
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++) c[i * rsc + j * csc] = T.Zero;
+            }
+            else if (m == 1)
+                GemmVector<T>.Run(n, k, a, csa, b, rsb, csb, c, csc, accumulate);
+            else // C^T = B^T·A^T turns a matrix·vector product into the vector·matrix path, by swapping strides only.
+                GemmVector<T>.Run(m, k, b, rsb, a, csa, rsa, c, rsc, accumulate);
+            if (bias != null)
                 for (int i = 0; i < m; i++)
-                    for (int j = 0; j < n; j++) c[i * rsc + j * csc] = T.Zero;
+                    for (int j = 0; j < n; j++) c[i * rsc + j * csc] += bias[j];
             return;
         }
-        if (m == 1)
-        {
-            GemmVector<T>.Run(n, k, a, csa, b, rsb, csb, c, csc, accumulate);
-            return;
-        }
-        if (n == 1)
-        {
-            // C^T = B^T·A^T turns a matrix·vector product into the vector·matrix path, by swapping strides only.
-            GemmVector<T>.Run(m, k, b, rsb, a, csa, rsa, c, rsc, accumulate);
-            return;
-        }
-        GemmDriver<T>.Run(kernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel);
+        GemmDriver<T>.Run(kernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel, bias);
     }
 
     internal static void Reference<T>(int m, int n, int k, T* a, int rsa, int csa, T* b, int rsb, int csb, T* c, int rsc, int csc, bool accumulate)
