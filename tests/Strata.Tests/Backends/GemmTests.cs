@@ -137,6 +137,49 @@ public unsafe class GemmTests
         Assert.True(fused.AsSpan().SequenceEqual(separate), $"{kernel} {m}x{n}x{k} csc {csc}, {CpuThreadPool.Threads} thread(s): the bias epilogue changed bits");
     }
 
+    /// <summary>
+    /// Products with few columns read A in place instead of packing it; row strides of a multiple of 4 KB still pack.
+    /// Both must give the same bits: full tiles, edge rows and columns, strided C, accumulate, one and two threads.
+    /// </summary>
+    [Theory]
+    [InlineData(65, 129, 300, 1, false)]
+    [InlineData(256, 128, 784, 1, false)]
+    [InlineData(300, 65, 129, 3, true)]
+    [InlineData(8, 32, 1, 1, true)]
+    [InlineData(17, 512, 17, 1, false)]
+    [InlineData(64, 10, 1000, 2, true)]
+    public void ReadingAInPlaceGivesTheBitsOfPackedA(int m, int n, int k, int csc, bool accumulate)
+    {
+        const int PackedStride = 1024; // 4 KB of floats: the driver packs A at this row stride
+        int saved = CpuThreadPool.Threads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                CpuThreadPool.Threads = threads;
+                foreach (var kernel in Gemm.SupportedSgemmKernels())
+                {
+                    float[] a = Array.ConvertAll(Random(m * k, 60 + threads), x => (float)x);
+                    float[] b = Array.ConvertAll(Random(k * n, 61 + threads), x => (float)x);
+                    float[] wide = new float[m * PackedStride];
+                    for (int i = 0; i < m; i++) a.AsSpan(i * k, k).CopyTo(wide.AsSpan(i * PackedStride));
+                    int rsc = n * csc;
+                    float[] inPlace = Array.ConvertAll(Random(m * rsc, 62 + threads), x => (float)x);
+                    float[] packed = (float[])inPlace.Clone(), reference = (float[])inPlace.Clone();
+                    fixed (float* pa = a, pw = wide, pb = b, pi = inPlace, pp = packed, pr = reference)
+                    {
+                        Gemm.Run(kernel, m, n, k, pa, k, 1, pb, n, 1, pi, rsc, csc, accumulate);
+                        Gemm.Run(kernel, m, n, k, pw, PackedStride, 1, pb, n, 1, pp, rsc, csc, accumulate);
+                        Gemm.Reference(m, n, k, pa, k, 1, pb, n, 1, pr, rsc, csc, accumulate);
+                    }
+                    Assert.True(inPlace.AsSpan().SequenceEqual(packed), $"{kernel} {m}x{n}x{k} csc {csc}, {threads} thread(s): A in place changed bits");
+                    AssertClose(reference, inPlace, k, 1.2e-7, $"{kernel} {m}x{n}x{k} in place");
+                }
+            }
+        }
+        finally { CpuThreadPool.Threads = saved; }
+    }
+
     [Fact]
     public void BiasWithAccumulateOrAStridedBiasIsRefused()
     {

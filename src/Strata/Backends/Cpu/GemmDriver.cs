@@ -26,6 +26,8 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     private T* _a, _b, _c, _bias;
     private nint _rsa, _csa, _rsb, _csb, _rsc, _csc;
     private bool _accumulate;
+    // A read in place from its rows (no packing): see Execute.
+    private bool _directA;
 
     // Per jc block state read by the parallel tasks.
     private int _jc, _nc, _panelsN, _kBlocks, _kc;
@@ -67,6 +69,9 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
         _kc = ((k + kBlocks - 1) / kBlocks + 7) / 8 * 8;
         kBlocks = (k + _kc - 1) / _kc;
         int ncMax = (int)Math.Clamp(MaxPackedB / k / nr * nr, nr, kern.Nc);
+        // Packing A pays when each packed panel serves many column panels; with at most 16 of them (N ≤ 512 here) it
+        // cost more than it saved. Row strides of a multiple of 4 KB are left packed: their 8 rows would share L1 sets.
+        _directA = kern.FnRowsA != null && _csa == 1 && n <= 16 * nr && (_rsa * sizeof(T)) % 4096 != 0;
         for (int jc = 0; jc < n; jc += ncMax)
         {
             int nc = Math.Min(ncMax, n - jc);
@@ -163,9 +168,10 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
         {
             int pc = kb * _kc, kc = Math.Min(_kc, _k - pc);
             T* aBlock = _a + ic * _rsa + pc * _csa;
-            for (int ip = 0; ip < panelsM; ip++)
+            // Reading A in place, only a last panel of fewer than Mr rows is packed (the kernel reads Mr rows).
+            for (int ip = _directA ? mc / mr : 0; ip < panelsM; ip++)
                 GemmPacking.PackAPanel(Math.Min(mr, mc - ip * mr), kc, mr, aBlock + ip * mr * _rsa, _rsa, _csa, packedA + (long)ip * mr * kc);
-            MacroKernel(kb, kc, ic, mc, panelsM, jpFirst, jpLast, packedA, tile, _accumulate || kb > 0);
+            MacroKernel(kb, kc, ic, mc, panelsM, jpFirst, jpLast, packedA, _directA ? aBlock : null, tile, _accumulate || kb > 0);
         }
     }
 
@@ -183,11 +189,13 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     }
 
     /// <summary>jr → ir loops over one packed A block: a B micro-panel stays hot in L1 while A panels stream from L2.</summary>
-    private void MacroKernel(int kb, int kc, int ic, int mc, int panelsM, int jpFirst, int jpLast, T* packedA, T* tile, bool add)
+    private void MacroKernel(int kb, int kc, int ic, int mc, int panelsM, int jpFirst, int jpLast, T* packedA, T* rowsA, T* tile, bool add)
     {
         ref readonly var kern = ref _kern;
         int mr = kern.Mr, nr = kern.Nr;
         var fn = kern.Fn;
+        var fnRows = kern.FnRowsA;
+        nint rsa = _rsa;
         nint rsc = _rsc, csc = _csc;
         for (int jp = jpFirst; jp < jpLast; jp++)
         {
@@ -202,14 +210,17 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
                 int rows = Math.Min(mr, mc - ip * mr);
                 T* ap = packedA + (long)ip * mr * kc;
                 T* cp = cCol + ip * mr * rsc;
+                bool inPlace = rowsA != null && rows == mr;
                 if (rows == mr && cols == nr && csc == 1)
                 {
-                    fn(kc, ap, bp, cp, rsc, add);
+                    if (inPlace) fnRows(kc, rowsA + ip * mr * rsa, rsa, bp, cp, rsc, add);
+                    else fn(kc, ap, bp, cp, rsc, add);
                     if (bias != null) AddBias(cp, rsc, rows, cols, bias);
                     continue;
                 }
                 // Edge tile or strided C: compute the full padded tile, then write back only the valid part.
-                fn(kc, ap, bp, tile, nr, false);
+                if (inPlace) fnRows(kc, rowsA + ip * mr * rsa, rsa, bp, tile, nr, false);
+                else fn(kc, ap, bp, tile, nr, false);
                 for (int i = 0; i < rows; i++)
                 {
                     T* src = tile + i * nr;

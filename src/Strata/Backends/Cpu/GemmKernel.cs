@@ -16,9 +16,13 @@ internal readonly unsafe struct GemmKernel<T> where T : unmanaged
     /// <summary>N block: the packed B block (Kc x Nc) lives in L3.</summary>
     public readonly int Nc;
     public readonly string Name;
+    /// <summary>Optional variant reading A from row-major rows (stride, unit column stride) instead of a packed panel.</summary>
+    public readonly delegate*<nint, T*, nint, T*, T*, nint, bool, void> FnRowsA;
 
-    public GemmKernel(string name, delegate*<nint, T*, T*, T*, nint, bool, void> fn, int mr, int nr, int kc, int mc, int nc)
+    public GemmKernel(string name, delegate*<nint, T*, T*, T*, nint, bool, void> fn, int mr, int nr, int kc, int mc, int nc,
+        delegate*<nint, T*, nint, T*, T*, nint, bool, void> fnRowsA = null)
     {
+        FnRowsA = fnRowsA;
         Name = name;
         Fn = fn;
         Mr = mr;
