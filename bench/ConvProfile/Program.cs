@@ -33,6 +33,7 @@ public static class Program
         args = args.Where(a => a != "--min").ToArray();
         if (args.Length > 0 && args[0] == "--wake") { WakeLatency(); return 0; }
         if (args.Length > 0 && args[0] == "--fused") { FusedParts(args.Length > 1 ? int.Parse(args[1]) : 1); return 0; }
+        if (args.Length > 0 && args[0] == "--conv") { ConvAutogradParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--dense") { DenseParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--mlp") { MlpInfer(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--gemm") { GemmShapes(args.Length > 1 ? int.Parse(args[1]) : 50); return 0; }
@@ -423,6 +424,62 @@ public static class Program
         {
             med[q].Sort();
             Console.WriteLine($"{parts[q].Name,-18} median {med[q][med[q].Count / 2],7:F1} µs  best {med[q][0],7:F1} µs");
+        }
+    }
+
+    /// <summary>
+    /// The bench's conv2d/fwd-bwd/seed-cnn workload (conv2 alone through autograd, batch 64) next to its parts called
+    /// on the backend directly, alternating, so the autograd path's overhead over its kernels shows.
+    /// </summary>
+    private static void ConvAutogradParts(int threads)
+    {
+        CpuThreadPool.Threads = threads;
+        var g = new Generator(5);
+        var be = BackendRegistry.For(Device.Cpu);
+        var p = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);
+        var x = Tensor.Randn(new[] { Batch, 32, 13, 13 }, g);
+        var w = Tensor.Randn(new[] { 64, 32, 3, 3 }, g) * 0.05;
+        var b = Tensor.Zeros(64);
+        var gy = Tensor.Ones(Batch, 64, 11, 11);
+        var y = Tensor.Zeros(new[] { Batch, 64, 11, 11 });
+        var gx = Tensor.Zeros(new[] { Batch, 32, 13, 13 });
+        var gw = Tensor.Zeros(new[] { 64, 32, 3, 3 });
+        foreach (var t in new[] { x, w, b }) t.RequiresGrad = true;
+        var parts = new (string Name, Action Run)[]
+        {
+            ("autograd fwd+bwd", () =>
+            {
+                foreach (var t in new[] { x, w, b }) { t.Grad?.Dispose(); t.Grad = null; }
+                using var s = Tensor.Scope();
+                Functional.Conv2d(x, w, b).Backward(gy);
+            }),
+            ("autograd fwd only", () => { using var s = Tensor.Scope(); using var ng = Strata.Autograd.GradMode.NoGrad(); Functional.Conv2d(x, w, b); }),
+            ("kernel fwd", () => be.Conv2d(x.Desc, w.Desc, b.Desc, y.Desc, p)),
+            ("kernel input-grad", () => be.Conv2dBackwardInput(gy.Desc, w.Desc, gx.Desc, p)),
+            ("kernel weight-grad", () => be.Conv2dBackwardWeight(x.Desc, gy.Desc, gw.Desc, p)),
+            ("bias-grad (sum)", () => { using var s = Tensor.Scope(); gy.Sum(new[] { 0, 2, 3 }); }),
+        };
+        var med = parts.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < 11; round++)
+            for (int q = 0; q < parts.Length; q++)
+                med[q].Add(Time(5, parts[q].Run));
+        for (int q = 0; q < parts.Length; q++)
+        {
+            med[q].Sort();
+            Console.WriteLine($"{parts[q].Name,-20} median {med[q][med[q].Count / 2],7:F3} ms  best {med[q][0],7:F3} ms");
+        }
+        // As the bench runs it: one call after the other frameworks' reps, i.e. after the pool's workers have slept.
+        foreach (int idleMs in new[] { 0, 2, 20 })
+        {
+            var ts = new List<double>();
+            for (int i = 0; i < 21; i++)
+            {
+                if (idleMs > 0) Thread.Sleep(idleMs);
+                long t0 = Stopwatch.GetTimestamp();
+                parts[0].Run();
+                ts.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+            Console.WriteLine($"autograd fwd+bwd after {idleMs,2} ms idle: median {Median(ts),7:F3} ms");
         }
     }
 

@@ -5,7 +5,10 @@ namespace Strata.Bench;
 /// <summary>
 /// Forward + backward of the seed CNN's second convolution alone: x [64, 32, 13, 13] (requires grad, as inside the
 /// network), weight [64, 32, 3, 3], bias [64], upstream gradient of ones; samples/s (64 per rep). Gradients are
-/// cleared before each rep so every rep does the same work.
+/// cleared before each call so every call does the same work. A rep is <see cref="Calls"/> calls (as in
+/// pytorch_bench.py): with one call per rep (~4 ms) Strata's figure was mostly the start after the runner's idle wait
+/// for the PyTorch peer, the other core's vCPU waking up (7 Dec: 3.6 ms back to back, 6.9 ms after 20 ms of idle,
+/// the speed of one thread; `ConvProfile --conv`), while libtorch's rep always follows Strata's with both cores awake.
 /// </summary>
 public sealed class ConvWorkloads : IWorkloadFamily
 {
@@ -17,12 +20,13 @@ public sealed class ConvWorkloads : IWorkloadFamily
     private sealed class ConvFwdBwd : IWorkload
     {
         private const int N = 64;
+        private const int Calls = 20;
         private Tensor? _x, _w, _b, _grad;
         private torch.Tensor? _tx, _tw, _tb, _tgrad;
 
         public string Name => "conv2d/fwd-bwd/seed-cnn";
         public string Unit => "samples/s";
-        public double WorkPerRep => N;
+        public double WorkPerRep => N * Calls;
         public int Reps => 11;
         public bool HasLibtorch => true;
 
@@ -42,24 +46,30 @@ public sealed class ConvWorkloads : IWorkloadFamily
 
         public void RunStrata()
         {
-            foreach (var t in new[] { _x!, _w!, _b! })
+            for (int i = 0; i < Calls; i++)
             {
-                t.Grad?.Dispose();
-                t.Grad = null;
+                foreach (var t in new[] { _x!, _w!, _b! })
+                {
+                    t.Grad?.Dispose();
+                    t.Grad = null;
+                }
+                using var scope = Tensor.Scope();
+                Functional.Conv2d(_x!, _w!, _b).Backward(_grad);
             }
-            using var scope = Tensor.Scope();
-            Functional.Conv2d(_x!, _w!, _b).Backward(_grad);
         }
 
         public void RunLibtorch()
         {
-            foreach (var t in new[] { _tx!, _tw!, _tb! })
+            for (int i = 0; i < Calls; i++)
             {
-                t.grad?.Dispose();
-                t.grad = null;
+                foreach (var t in new[] { _tx!, _tw!, _tb! })
+                {
+                    t.grad?.Dispose();
+                    t.grad = null;
+                }
+                using var scope = torch.NewDisposeScope();
+                torch.nn.functional.conv2d(_tx!, _tw!, _tb).backward(new[] { _tgrad! });
             }
-            using var scope = torch.NewDisposeScope();
-            torch.nn.functional.conv2d(_tx!, _tw!, _tb).backward(new[] { _tgrad! });
         }
 
         public void Teardown()
