@@ -33,6 +33,7 @@ public static class Program
         args = args.Where(a => a != "--min").ToArray();
         if (args.Length > 0 && args[0] == "--wake") { WakeLatency(); return 0; }
         if (args.Length > 0 && args[0] == "--fused") { FusedParts(args.Length > 1 ? int.Parse(args[1]) : 1); return 0; }
+        if (args.Length > 0 && args[0] == "--lstm") { LstmStep(); return 0; }
         if (args.Length > 0 && args[0] == "--conv") { ConvAutogradParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--dense") { DenseParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--mlp") { MlpInfer(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
@@ -481,6 +482,35 @@ public static class Program
             }
             Console.WriteLine($"autograd fwd+bwd after {idleMs,2} ms idle: median {Median(ts),7:F3} ms");
         }
+    }
+
+    /// <summary>The bench's lstm/step (LSTM 64→128, batch 32, 50 steps, MSE, Adam) on 1 and 2 threads, alternating.</summary>
+    private static void LstmStep()
+    {
+        var g = new Generator(7);
+        var lstm = new Strata.NN.LSTM(128, inputSize: 64, returnSequences: true, generator: g);
+        var x = Tensor.Randn(new[] { 32, 50, 64 }, g);
+        var target = Tensor.Randn(new[] { 32, 50, 128 }, g);
+        var adam = new Strata.Optim.Adam(lstm.Parameters(), 1e-3);
+        Action step = () =>
+        {
+            using var s = Tensor.Scope();
+            adam.ZeroGrad();
+            (lstm.Invoke(x) - target).Square().Mean().Backward();
+            adam.Step();
+        };
+        Action fwd = () => { using var s = Tensor.Scope(); using var ng = Strata.Autograd.GradMode.NoGrad(); lstm.Invoke(x); };
+        var med = new List<double>[4];
+        for (int i = 0; i < 4; i++) med[i] = new List<double>();
+        for (int round = 0; round < 9; round++)
+            for (int t = 1; t <= 2; t++)
+            {
+                CpuThreadPool.Threads = t;
+                med[t - 1].Add(Time(5, step));
+                med[t + 1].Add(Time(5, fwd));
+            }
+        Console.WriteLine($"lstm step   1 thread {Median(med[0]),7:F3} ms   2 threads {Median(med[1]),7:F3} ms");
+        Console.WriteLine($"lstm fwd    1 thread {Median(med[2]),7:F3} ms   2 threads {Median(med[3]),7:F3} ms");
     }
 
     private static unsafe void MlpInfer(int threads)

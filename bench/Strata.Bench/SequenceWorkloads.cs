@@ -19,8 +19,9 @@ public sealed class SequenceWorkloads : IWorkloadFamily
 
     private abstract class SequenceStep : IWorkload
     {
-        // Steps per rep, as in pytorch_bench.py.
-        protected const int Steps = 5;
+        // Steps per rep, as in pytorch_bench.py: a rep of at least ~20 ms for every framework, long enough that the
+        // other vCPU's wake-up after the runner's idle wait is not a large part of it.
+        protected virtual int Steps => 5;
         protected torch.Tensor? Input, Target;
         protected torch.optim.Optimizer? Adam;
 
@@ -84,6 +85,10 @@ public sealed class SequenceWorkloads : IWorkloadFamily
         private TorchSharp.Modules.LSTM? _lstm;
 
         public override string Name => "lstm/step";
+
+        // 5 steps (~22 ms for Strata) read 155-172 steps/s in runs 36-39 against 221 with 20 steps (filtered runs,
+        // 7 Dec; ConvProfile --lstm: 4.4-4.8 ms per step back to back): one wake-up per rep, not per step.
+        protected override int Steps => 20;
 
         public override void Setup()
         {

@@ -168,7 +168,7 @@ class LstmStep(Workload):
         self.input = torch.randn(50, 32, 64)
         self.target = torch.randn(50, 32, 128)
         self.opt = torch.optim.Adam(self.lstm.parameters(), lr=1e-3)
-        self.steps = 5
+        self.steps = 20  # as SequenceWorkloads.cs
         self.work = float(self.steps)
 
     def run(self):
