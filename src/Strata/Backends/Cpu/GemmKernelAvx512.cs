@@ -78,7 +78,9 @@ internal static unsafe class GemmKernelAvx512
     /// <see cref="Sgemm8x32"/> reading A straight from 8 rows of a row-major matrix (row stride <paramref name="rsa"/>,
     /// unit column stride) instead of a packed panel: the same FMAs in the same order, so the same bits. For products
     /// with few columns (a batch through a linear layer), where packing A is not repaid by reuse: it was ~13 % of the
-    /// batch-256 MLP layer's time (skipping it took 161-164 → 140-141 µs on 2 threads).
+    /// batch-256 MLP layer's time (skipping it took 161-164 → 140-141 µs on 2 threads). Kept as its own copy rather
+    /// than one kernel over (row, column) strides: the packed kernel's fixed offsets (a[0..15]) are what lets it
+    /// address A with immediates, and it is the hot path of every large product.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sgemm8x32RowsA(nint kc, float* a, nint rsa, float* b, float* c, nint rsc, bool add)
