@@ -214,6 +214,28 @@ public unsafe class GemmTests
     }
 
     [Fact]
+    public void DepthOuterOrderOnOneThreadMatchesReference()
+    {
+        // 520x640x700 on one thread: three M blocks whose 256x640 float C blocks overflow half of L2, and three k
+        // blocks, so the driver runs depth blocks outermost (GemmDriver.DepthOuterMinCBlock). ThreadCountDoesNotChangeBits
+        // checks the same shape's bits against the two-thread order.
+        int saved = CpuThreadPool.Threads;
+        try
+        {
+            CpuThreadPool.Threads = 1;
+            foreach (var l in new[] { Layouts[0], Layouts[3] })
+            {
+                var (fs, rs) = RunBoth(Gemm.SgemmKernel, 520, 640, 700, l, 7);
+                AssertClose(rs, fs, 700, 1.2e-7, $"sgemm 520x640x700 {l}");
+            }
+        }
+        finally
+        {
+            CpuThreadPool.Threads = saved;
+        }
+    }
+
+    [Fact]
     public void PublicEntryPointsMatchReference()
     {
         var a = Array.ConvertAll(Random(65 * 129, 1), x => (float)x);
@@ -278,6 +300,7 @@ public unsafe class GemmTests
     [InlineData(9, 1400, 129)]
     [InlineData(513, 129, 700)]
     [InlineData(64, 7744, 288)]
+    [InlineData(520, 640, 700)]
     public void ThreadCountDoesNotChangeBits(int m, int n, int k)
     {
         int saved = CpuThreadPool.Threads;

@@ -9,14 +9,31 @@ namespace Strata.Backends.Cpu;
 internal static unsafe class GemmKernelAvx512
 {
     /// <summary>
-    /// C[8x32] (+)= A panel (8 x kc) * B panel (kc x 32), float. Two k steps per loop iteration and the C rows
-    /// prefetched up front: +2 % on single-thread N=2048 against one k step per iteration (`--kernels 2048`, best of
-    /// 15, two runs: 192.1 → 195.6 and 196.6 → 200.0 GFLOP/s).
+    /// How many k steps before its end a float kernel prefetches its C tile. Fetched at the start, C's 16 lines sat
+    /// unused through the whole depth block while the A and B streams passed through L1, and were gone again when the
+    /// final load came; 96 steps (~0.8k cycles) ahead covers a miss to memory. Single-thread N=2048 as a fraction of the
+    /// FMA loop (the two in adjacent pairs, 12-30 interleaved rounds per variant, medians): +0.9 to +2.9 points in six
+    /// comparisons of seven, -0.6 in one.
+    /// </summary>
+    private const int CPrefetchLead = 96;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchC(float* c, nint rsc)
+    {
+        for (int r = 0; r < 8; r++) { Sse.Prefetch0(c + r * rsc); Sse.Prefetch0(c + r * rsc + 16); }
+    }
+
+    /// <summary>
+    /// C[8x32] (+)= A panel (8 x kc) * B panel (kc x 32), float. Two k steps per loop iteration: +2 % on
+    /// single-thread N=2048 against one k step per iteration (`--kernels 2048`, best of 15, two runs: 192.1 → 195.6
+    /// and 196.6 → 200.0 GFLOP/s).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sgemm8x32(nint kc, float* a, float* b, float* c, nint rsc, bool add)
     {
-        for (int r = 0; r < 8; r++) { Sse.Prefetch0(c + r * rsc); Sse.Prefetch0(c + r * rsc + 16); }
+        // C is prefetched CPrefetchLead k steps before the end, not at the start: lines fetched at the start were
+        // evicted again by the A and B streams before the final load (see CPrefetchLead).
+        nint prefetchAt = Math.Max(0, kc - CPrefetchLead) & ~1;
         var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero;
         var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
         var c20 = Vector512<float>.Zero; var c21 = Vector512<float>.Zero;
@@ -26,30 +43,35 @@ internal static unsafe class GemmKernelAvx512
         var c60 = Vector512<float>.Zero; var c61 = Vector512<float>.Zero;
         var c70 = Vector512<float>.Zero; var c71 = Vector512<float>.Zero;
         nint p = 0;
-        for (; p + 2 <= kc; p += 2)
+        for (int half = 0; half < 2; half++)
         {
-            var b0 = Vector512.Load(b + 0);
-            var b1 = Vector512.Load(b + 16);
-            c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b1, c01);
-            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b1, c11);
-            c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b1, c21);
-            c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b1, c31);
-            c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b1, c41);
-            c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b1, c51);
-            c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b1, c61);
-            c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b1, c71);
-            var d0 = Vector512.Load(b + 32);
-            var d1 = Vector512.Load(b + 48);
-            c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[8]), d0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[8]), d1, c01);
-            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[9]), d0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[9]), d1, c11);
-            c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[10]), d0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[10]), d1, c21);
-            c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[11]), d0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[11]), d1, c31);
-            c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[12]), d0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[12]), d1, c41);
-            c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[13]), d0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[13]), d1, c51);
-            c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[14]), d0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[14]), d1, c61);
-            c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[15]), d0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[15]), d1, c71);
-            a += 16;
-            b += 64;
+            if (half == 1) PrefetchC(c, rsc);
+            nint end = half == 0 ? prefetchAt : kc;
+            for (; p + 2 <= end; p += 2)
+            {
+                var b0 = Vector512.Load(b + 0);
+                var b1 = Vector512.Load(b + 16);
+                c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b1, c01);
+                c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b1, c11);
+                c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b1, c21);
+                c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b1, c31);
+                c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b1, c41);
+                c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b1, c51);
+                c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b1, c61);
+                c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b1, c71);
+                var d0 = Vector512.Load(b + 32);
+                var d1 = Vector512.Load(b + 48);
+                c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[8]), d0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[8]), d1, c01);
+                c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[9]), d0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[9]), d1, c11);
+                c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[10]), d0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[10]), d1, c21);
+                c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[11]), d0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[11]), d1, c31);
+                c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[12]), d0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[12]), d1, c41);
+                c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[13]), d0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[13]), d1, c51);
+                c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[14]), d0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[14]), d1, c61);
+                c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[15]), d0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[15]), d1, c71);
+                a += 16;
+                b += 64;
+            }
         }
         if (p < kc)
         {
@@ -85,7 +107,9 @@ internal static unsafe class GemmKernelAvx512
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sgemm8x32RowsA(nint kc, float* a, nint rsa, float* b, float* c, nint rsc, bool add)
     {
-        for (int r = 0; r < 8; r++) { Sse.Prefetch0(c + r * rsc); Sse.Prefetch0(c + r * rsc + 16); }
+        // C is prefetched CPrefetchLead k steps before the end, not at the start: lines fetched at the start were
+        // evicted again by the A and B streams before the final load (see CPrefetchLead).
+        nint prefetchAt = Math.Max(0, kc - CPrefetchLead) & ~1;
         float* a0 = a, a1 = a + rsa, a2 = a + 2 * rsa, a3 = a + 3 * rsa, a4 = a + 4 * rsa, a5 = a + 5 * rsa, a6 = a + 6 * rsa, a7 = a + 7 * rsa;
         var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero;
         var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
@@ -96,29 +120,34 @@ internal static unsafe class GemmKernelAvx512
         var c60 = Vector512<float>.Zero; var c61 = Vector512<float>.Zero;
         var c70 = Vector512<float>.Zero; var c71 = Vector512<float>.Zero;
         nint p = 0;
-        for (; p + 2 <= kc; p += 2)
+        for (int half = 0; half < 2; half++)
         {
-            var b0 = Vector512.Load(b + 0);
-            var b1 = Vector512.Load(b + 16);
-            c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 0]), b0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 0]), b1, c01);
-            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 0]), b0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 0]), b1, c11);
-            c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 0]), b0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 0]), b1, c21);
-            c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 0]), b0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 0]), b1, c31);
-            c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 0]), b0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 0]), b1, c41);
-            c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 0]), b0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 0]), b1, c51);
-            c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 0]), b0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 0]), b1, c61);
-            c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 0]), b0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 0]), b1, c71);
-            var d0 = Vector512.Load(b + 32);
-            var d1 = Vector512.Load(b + 48);
-            c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 1]), d0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 1]), d1, c01);
-            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 1]), d0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 1]), d1, c11);
-            c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 1]), d0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 1]), d1, c21);
-            c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 1]), d0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 1]), d1, c31);
-            c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 1]), d0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 1]), d1, c41);
-            c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 1]), d0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 1]), d1, c51);
-            c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 1]), d0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 1]), d1, c61);
-            c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 1]), d0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 1]), d1, c71);
-            b += 64;
+            if (half == 1) PrefetchC(c, rsc);
+            nint end = half == 0 ? prefetchAt : kc;
+            for (; p + 2 <= end; p += 2)
+            {
+                var b0 = Vector512.Load(b + 0);
+                var b1 = Vector512.Load(b + 16);
+                c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 0]), b0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 0]), b1, c01);
+                c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 0]), b0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 0]), b1, c11);
+                c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 0]), b0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 0]), b1, c21);
+                c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 0]), b0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 0]), b1, c31);
+                c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 0]), b0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 0]), b1, c41);
+                c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 0]), b0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 0]), b1, c51);
+                c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 0]), b0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 0]), b1, c61);
+                c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 0]), b0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 0]), b1, c71);
+                var d0 = Vector512.Load(b + 32);
+                var d1 = Vector512.Load(b + 48);
+                c00 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 1]), d0, c00); c01 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p + 1]), d1, c01);
+                c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 1]), d0, c10); c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p + 1]), d1, c11);
+                c20 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 1]), d0, c20); c21 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p + 1]), d1, c21);
+                c30 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 1]), d0, c30); c31 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p + 1]), d1, c31);
+                c40 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 1]), d0, c40); c41 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p + 1]), d1, c41);
+                c50 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 1]), d0, c50); c51 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p + 1]), d1, c51);
+                c60 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 1]), d0, c60); c61 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p + 1]), d1, c61);
+                c70 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 1]), d0, c70); c71 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p + 1]), d1, c71);
+                b += 64;
+            }
         }
         if (p < kc)
         {
