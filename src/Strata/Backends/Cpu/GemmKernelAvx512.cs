@@ -12,8 +12,8 @@ internal static unsafe class GemmKernelAvx512
     /// How many k steps before its end a float kernel prefetches its C tile. Fetched at the start, C's 16 lines sat
     /// unused through the whole depth block while the A and B streams passed through L1, and were gone again when the
     /// final load came; 96 steps (~0.8k cycles) ahead covers a miss to memory. Single-thread N=2048 as a fraction of the
-    /// FMA loop (the two in adjacent pairs, 12-30 interleaved rounds per variant, medians): +0.9 to +2.9 points in six
-    /// comparisons of seven, -0.6 in one.
+    /// FMA loop (the two in adjacent pairs, 12-30 interleaved rounds per variant, medians): +0.9 to +2.1 points in six
+    /// comparisons of seven, -0.6 in one (docs/PERFORMANCE.md, item 10).
     /// </summary>
     private const int CPrefetchLead = 96;
 
