@@ -116,7 +116,10 @@ public static unsafe class GemmParts
         return s[s.Count / 2];
     }
 
-    /// <summary>The bench's FMA loop (12 independent Vector512 chains on registers), copied so the two sit side by side.</summary>
+    /// <summary>
+    /// The bench's FMA loop (`FmaPeakWorkloads.Loop512`: 12 independent Vector512 chains on registers). A copy, because
+    /// this project references only the library: referencing Strata.Bench would bring in TorchSharp and libtorch.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static float FmaLoop(long iterations)
     {
