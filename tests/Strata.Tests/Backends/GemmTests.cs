@@ -103,6 +103,7 @@ public unsafe class GemmTests
     [InlineData(300, 1, 129, 1)]
     [InlineData(9, 2100, 2048, 1)]
     [InlineData(256, 128, 784, 1)]
+    [InlineData(520, 640, 700, 1)]  // one thread: depth blocks outermost for the AVX-512 float kernel
     public void BiasEpilogueGivesTheBitsOfASeparateAdd(int m, int n, int k, int csc)
     {
         int saved = CpuThreadPool.Threads;
