@@ -11,7 +11,8 @@ namespace Strata.ConvProfile;
 /// FMA-loop rep. The parts replay the driver's one-thread order (depth blocks outermost, then M blocks, column panels,
 /// row panels) with its blocking, timing the packing of A, the packing of B and the micro-kernel calls separately;
 /// then the calls again with one of their streams taken away (C, B or A kept in L1) and with the next A block
-/// prefetched while the calls run. Medians over the rounds; no assertions.
+/// prefetched while the calls run. Medians over the rounds; no assertions. B is packed up front, one region per depth
+/// block, so the driver's packing of each depth block over the previous one (into cached lines) is not replayed.
 /// </summary>
 public static unsafe class GemmParts
 {

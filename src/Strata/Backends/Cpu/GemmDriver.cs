@@ -35,6 +35,9 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     private const double KcSlack = 1.25;
     private int _mcBlock, _nSplits;
     private T* _packedB;
+    // Elements between consecutive k blocks' packed B: a whole block (Kc x Nc) normally; 0 when one thread runs the k
+    // blocks outermost (see Execute), so every k block is packed into the same, still-cached memory.
+    private long _bBlockStride;
     // One flag per packed B panel (k block x column panel): 0 = not packed, 1 = being packed, 2 = ready. Tasks pack
     // the panels they need on first use, so one dispatch per jc block suffices: no barrier between packing and use.
     private int[] _bReady = Array.Empty<int>();
@@ -90,6 +93,7 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
             _packedB = (T*)_bScratch.Get((nuint)((long)panelsN * nr * k * sizeof(T)));
             ChooseSplit(m, nc, panelsN, threads);
             int tasks = (m + _mcBlock - 1) / _mcBlock * _nSplits;
+            _bBlockStride = (long)_kc * nr * panelsN;
             if (threads <= 1 || tasks <= 1)
             {
                 // On one thread, when a task's C block overflows L2 anyway, depth blocks go outermost: each k block's
@@ -98,6 +102,10 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
                 // so the bits are the same.
                 if (kBlocks > 1 && tasks > 1 && (long)_mcBlock * nc * sizeof(T) > DepthOuterMinCBlock)
                 {
+                    // A k block's panels are dead once its pass is over, so the next one is packed over them: packing
+                    // then writes to cached lines instead of fetching 2.4 MB of new ones from memory for every k block
+                    // (N=2048, one thread: +0.5, +0.7, +0.9 points of the FMA loop, better in 22-29 of 30 pairs).
+                    _bBlockStride = 0;
                     for (int kb = 0; kb < kBlocks; kb++)
                         for (int i = 0; i < tasks; i++) ComputeTask(i, kb, kb + 1);
                 }
@@ -144,12 +152,12 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
 
     public override void Invoke(int index) => ComputeTask(index, 0, _kBlocks);
 
-    /// <summary>Returns packed B panel jp of k block kb (panels are Kc x Nr, k block kb starts at kb·Kc·Nr·panelsN).</summary>
+    /// <summary>Returns packed B panel jp of k block kb (panels are Kc x Nr, k block kb starts at kb·_bBlockStride).</summary>
     private T* EnsureBPanel(int kb, int jp)
     {
         int nr = _kern.Nr, kcMax = _kc;
         int pc = kb * kcMax, kc = Math.Min(kcMax, _k - pc);
-        T* dst = _packedB + (long)pc * nr * _panelsN + (long)jp * nr * kc;
+        T* dst = _packedB + kb * _bBlockStride + (long)jp * nr * kc;
         ref int flag = ref _bReady[kb * _panelsN + jp];
         if (Volatile.Read(ref flag) == 2) return dst;
         if (Interlocked.CompareExchange(ref flag, 1, 0) == 0)
