@@ -11,7 +11,9 @@ namespace Strata.ConvProfile;
 /// FMA-loop rep. The parts replay the driver's one-thread order (depth blocks outermost, then M blocks, column panels,
 /// row panels) with its blocking, timing the packing of A, the packing of B and the micro-kernel calls separately;
 /// then the calls again with one of their streams taken away (C, B or A kept in L1) and with the next A block
-/// prefetched while the calls run. Medians over the rounds; no assertions. B is packed up front, one region per depth
+/// prefetched while the calls run; and a clock probe (<see cref="ProbeRate"/>) after each M block of the calls against
+/// one after slices of the FMA loop, since a core that runs slower under the product's load than under the loop's reads
+/// as a lower fraction for reasons no code change reaches. Medians over the rounds; no assertions. B is packed up front, one region per depth
 /// block, so the driver's packing of each depth block over the previous one (into cached lines) is not replayed.
 /// </summary>
 public static unsafe class GemmParts
@@ -34,12 +36,19 @@ public static unsafe class GemmParts
         var rng = new Random(1);
         for (long i = 0; i < (long)N * N; i++) { a[i] = (float)rng.NextDouble(); b[i] = (float)rng.NextDouble(); }
         var fma = new List<double>(); var full = new List<double>(); var packB = new List<double>();
+        var afterFma = new List<double>(); var callProbes = new List<double>();
         var calls = Enum.GetValues<Calls>().ToDictionary(v => v, _ => (Pack: new List<double>(), Run: new List<double>()));
         for (int round = -2; round < rounds; round++)
         {
             long t0 = Stopwatch.GetTimestamp();
             float sink = FmaLoop(10_000_000);
             double fmaRate = 10_000_000 * 12.0 * 32 / Seconds(Stopwatch.GetTimestamp() - t0);
+            var fmaProbes = new List<double>();
+            for (int slice = 0; slice < 4; slice++)
+            {
+                sink += FmaLoop(2_500_000);
+                fmaProbes.Add(ProbeRate());
+            }
             t0 = Stopwatch.GetTimestamp();
             Gemm.Sgemm(N, N, N, a, N, 1, b, N, 1, c, N, 1, false);
             double tFull = Seconds(Stopwatch.GetTimestamp() - t0);
@@ -81,6 +90,7 @@ public static unsafe class GemmParts
                         }
                         ticksPack += s1 - s0;
                         ticksRun += Stopwatch.GetTimestamp() - s1;
+                        if (v == Calls.AsDriver && round >= 0) callProbes.Add(ProbeRate());
                     }
                 }
                 if (round < 0) continue;
@@ -88,6 +98,7 @@ public static unsafe class GemmParts
                 calls[v].Run.Add(Seconds(ticksRun) * 1e3);
             }
             if (round < 0 || sink == 1234.5f) continue;
+            afterFma.AddRange(fmaProbes);
             fma.Add(fmaRate / 1e9);
             full.Add(tFull * 1e3);
             packB.Add(tPackB * 1e3);
@@ -105,6 +116,30 @@ public static unsafe class GemmParts
         Console.WriteLine($"calls, one A panel            {Rate(Median(calls[Calls.OneAPanel].Run))}");
         var pf = calls[Calls.NextAPrefetched];
         Console.WriteLine($"calls, next A prefetched      {Rate(Median(pf.Run))}; packing A then {Median(pf.Pack):F2} ms");
+        Console.WriteLine($"clock probe after each M block's calls {100 * Median(callProbes) / Median(afterFma):F1} % of the probe after FMA-loop " +
+            $"slices ({Median(callProbes):F0} against {Median(afterFma):F0} chain steps per µs)");
+    }
+
+    /// <summary>
+    /// How fast the core runs right now: a register-only dependent chain (shift, add, xor), so its rate follows the
+    /// clock alone. The VM has no PMU and no APERF/MPERF, so this is the only clock reading there is. ~0.2 ms.
+    /// </summary>
+    private static double ProbeRate()
+    {
+        const long n = 200_000;
+        long t0 = Stopwatch.GetTimestamp();
+        ulong x = Chain(n);
+        double us = Seconds(Stopwatch.GetTimestamp() - t0) * 1e6;
+        GC.KeepAlive(x);
+        return n / us;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ulong Chain(long n)
+    {
+        ulong x = 12345;
+        for (long i = 0; i < n; i++) x = (x + (x >> 1)) ^ 1;
+        return x;
     }
 
     private static float* Alloc(long floats) => (float*)NativeMemory.AlignedAlloc((nuint)(floats * 4), 64);
