@@ -122,7 +122,8 @@ public static unsafe class GemmParts
 
     /// <summary>
     /// How fast the core runs right now: a register-only dependent chain (shift, add, xor), so its rate follows the
-    /// clock alone. The VM has no PMU and no APERF/MPERF, so this is the only clock reading there is. ~0.2 ms.
+    /// clock alone. The VM has no PMU and no APERF/MPERF, so this is the only clock reading there is. ~0.2 ms. A copy
+    /// of Strata.Bench's ClockProbe, like the FMA loop below: this project references only the library.
     /// </summary>
     private static double ProbeRate()
     {
