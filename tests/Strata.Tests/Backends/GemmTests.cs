@@ -214,6 +214,34 @@ public unsafe class GemmTests
         }
     }
 
+    /// <summary>
+    /// Edge panels with at most half a panel of valid columns go through the half-width kernels; they must give the
+    /// bits of the full-width kernel on its padded tile. Covers packed A and A read in place (TransA false, N ≤ 512),
+    /// an accumulating strided C, and edges of 1, 11 (conv2's 363 columns) and 16 columns, next to 17 (full kernel).
+    /// </summary>
+    [Theory]
+    [InlineData(64, 363, 288)]
+    [InlineData(40, 10, 128)]
+    [InlineData(17, 65, 300)]
+    [InlineData(9, 48, 33)]
+    [InlineData(24, 49, 40)]
+    public void HalfWidthEdgeKernelGivesTheFullKernelsBits(int m, int n, int k)
+    {
+        var kernels = Gemm.SupportedSgemmKernels().Where(kern => kern.FnHalf != null).ToArray();
+        // Only the AVX-512 kernel has them (on a machine without AVX-512 there is nothing to compare).
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, kernels.Length == 1);
+        foreach (var kern in kernels)
+        {
+            var full = new GemmKernel<float>(kern.Name + " without half", kern.Fn, kern.Mr, kern.Nr, kern.Kc, kern.Mc, kern.Nc, kern.FnRowsA);
+            foreach (var l in Layouts)
+            {
+                var (withHalf, _) = RunBoth(kern, m, n, k, l, 11);
+                var (fullOnly, _) = RunBoth(full, m, n, k, l, 11);
+                Assert.Equal(fullOnly, withHalf);
+            }
+        }
+    }
+
     [Fact]
     public void DepthOuterOrderOnOneThreadMatchesReference()
     {

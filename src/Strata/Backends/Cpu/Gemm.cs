@@ -34,7 +34,8 @@ internal static unsafe class Gemm
         // Kc 256 keeps a B micro-panel in L1 (32 KB), Mc·Kc floats of A (256 KB) sit in the 1 MB L2. 12x32 and 14x32
         // kernels measured the same as 8x32 (~190 GFLOP/s, one core), and 8 rows waste nothing on power-of-two M.
         if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
-            list.Add(new("avx512-8x32", &GemmKernelAvx512.Sgemm8x32, 8, 32, 256, 256, 4096, &GemmKernelAvx512.Sgemm8x32RowsA));
+            list.Add(new("avx512-8x32", &GemmKernelAvx512.Sgemm8x32, 8, 32, 256, 256, 4096, &GemmKernelAvx512.Sgemm8x32RowsA,
+                &GemmKernelAvx512.Sgemm8x16Of32, &GemmKernelAvx512.Sgemm8x16Of32RowsA));
         if (Avx2.IsSupported && Fma.IsSupported)
             list.Add(new("avx2-6x16", &GemmKernelAvx2.Sgemm6x16, 6, 16, 256, 144, 4096));
         if (Vector128.IsHardwareAccelerated && (AdvSimd.IsSupported || Fma.IsSupported))

@@ -245,8 +245,14 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
                     if (bias != null) AddBias(cp, rsc, rows, cols, bias);
                     continue;
                 }
-                // Edge tile or strided C: compute the full padded tile, then write back only the valid part.
-                if (inPlace) fnRows(kc, rowsA + ip * mr * rsa, rsa, bp, tile, nr, false);
+                // Edge tile or strided C: compute the padded tile (its left half when that holds every valid column),
+                // then write back only the valid part.
+                if (cols <= nr / 2 && kern.FnHalf != null)
+                {
+                    if (inPlace) kern.FnHalfRowsA(kc, rowsA + ip * mr * rsa, rsa, bp, tile, nr, false);
+                    else kern.FnHalf(kc, ap, bp, tile, nr, false);
+                }
+                else if (inPlace) fnRows(kc, rowsA + ip * mr * rsa, rsa, bp, tile, nr, false);
                 else fn(kc, ap, bp, tile, nr, false);
                 for (int i = 0; i < rows; i++)
                 {

@@ -19,9 +19,20 @@ internal readonly unsafe struct GemmKernel<T> where T : unmanaged
     /// <summary>Optional variant reading A from row-major rows (stride, unit column stride) instead of a packed panel.</summary>
     public readonly delegate*<nint, T*, nint, T*, T*, nint, bool, void> FnRowsA;
 
+    /// <summary>
+    /// Optional kernels for an edge panel with at most Nr/2 valid columns: the left half of the tile only, reading the
+    /// same packed panels (and A in place, for the second). Null when the kernel has none.
+    /// </summary>
+    public readonly delegate*<nint, T*, T*, T*, nint, bool, void> FnHalf;
+    public readonly delegate*<nint, T*, nint, T*, T*, nint, bool, void> FnHalfRowsA;
+
     public GemmKernel(string name, delegate*<nint, T*, T*, T*, nint, bool, void> fn, int mr, int nr, int kc, int mc, int nc,
-        delegate*<nint, T*, nint, T*, T*, nint, bool, void> fnRowsA = null)
+        delegate*<nint, T*, nint, T*, T*, nint, bool, void> fnRowsA = null,
+        delegate*<nint, T*, T*, T*, nint, bool, void> fnHalf = null,
+        delegate*<nint, T*, nint, T*, T*, nint, bool, void> fnHalfRowsA = null)
     {
+        FnHalf = fnHalf;
+        FnHalfRowsA = fnHalfRowsA;
         FnRowsA = fnRowsA;
         Name = name;
         Fn = fn;

@@ -172,6 +172,59 @@ internal static unsafe class GemmKernelAvx512
         Store2(c + 7 * rsc, add, c70, c71);
     }
 
+    /// <summary>
+    /// The first 16 columns of <see cref="Sgemm8x32"/>: C[8x16] (+)= A panel (8 x kc) * the left half of a packed
+    /// 32-column B panel. For an edge panel with at most 16 valid columns (conv2's 363 = 11·32 + 11, a 10-class output
+    /// layer), where the full kernel would spend half its FMAs on padding. Each element gets the same FMAs in the same
+    /// order as in the full kernel, so the same bits. Writes C with row stride rsc, 16 columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sgemm8x16Of32(nint kc, float* a, float* b, float* c, nint rsc, bool add)
+    {
+        var c0 = Vector512<float>.Zero; var c1 = Vector512<float>.Zero; var c2 = Vector512<float>.Zero; var c3 = Vector512<float>.Zero;
+        var c4 = Vector512<float>.Zero; var c5 = Vector512<float>.Zero; var c6 = Vector512<float>.Zero; var c7 = Vector512<float>.Zero;
+        for (nint p = 0; p < kc; p++, a += 8, b += 32)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0); c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2); c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4); c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6); c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+        }
+        Store8x16(c, rsc, add, c0, c1, c2, c3, c4, c5, c6, c7);
+    }
+
+    /// <summary><see cref="Sgemm8x16Of32"/> reading A from 8 rows in place, as <see cref="Sgemm8x32RowsA"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sgemm8x16Of32RowsA(nint kc, float* a, nint rsa, float* b, float* c, nint rsc, bool add)
+    {
+        float* a0 = a, a1 = a + rsa, a2 = a + 2 * rsa, a3 = a + 3 * rsa, a4 = a + 4 * rsa, a5 = a + 5 * rsa, a6 = a + 6 * rsa, a7 = a + 7 * rsa;
+        var c0 = Vector512<float>.Zero; var c1 = Vector512<float>.Zero; var c2 = Vector512<float>.Zero; var c3 = Vector512<float>.Zero;
+        var c4 = Vector512<float>.Zero; var c5 = Vector512<float>.Zero; var c6 = Vector512<float>.Zero; var c7 = Vector512<float>.Zero;
+        for (nint p = 0; p < kc; p++, b += 32)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p]), b0, c0); c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[p]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[p]), b0, c2); c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[p]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[p]), b0, c4); c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[p]), b0, c6); c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[p]), b0, c7);
+        }
+        Store8x16(c, rsc, add, c0, c1, c2, c3, c4, c5, c6, c7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8x16(float* c, nint rsc, bool add, Vector512<float> c0, Vector512<float> c1, Vector512<float> c2,
+        Vector512<float> c3, Vector512<float> c4, Vector512<float> c5, Vector512<float> c6, Vector512<float> c7)
+    {
+        if (add)
+        {
+            c0 += Vector512.Load(c); c1 += Vector512.Load(c + rsc); c2 += Vector512.Load(c + 2 * rsc); c3 += Vector512.Load(c + 3 * rsc);
+            c4 += Vector512.Load(c + 4 * rsc); c5 += Vector512.Load(c + 5 * rsc); c6 += Vector512.Load(c + 6 * rsc); c7 += Vector512.Load(c + 7 * rsc);
+        }
+        c0.Store(c); c1.Store(c + rsc); c2.Store(c + 2 * rsc); c3.Store(c + 3 * rsc);
+        c4.Store(c + 4 * rsc); c5.Store(c + 5 * rsc); c6.Store(c + 6 * rsc); c7.Store(c + 7 * rsc);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store2(float* c, bool add, Vector512<float> v0, Vector512<float> v1)
     {
