@@ -89,6 +89,19 @@ internal static unsafe class Gemm
         GemmDriver<T>.Run(kernel, m, n, k, a, rsa, csa, b, rsb, csb, c, rsc, csc, accumulate, parallel, bias);
     }
 
+    /// <summary>
+    /// C (+)= A·B where B's packed panels come from <paramref name="b"/> (see <see cref="GemmBSource{T}"/>); the same
+    /// blocking and kernels as <see cref="Sgemm"/>, so the same bits as multiplying the matrix the source stands for.
+    /// Needs m, n ≥ 2 and k ≥ 1 (the vector paths read B as a matrix).
+    /// </summary>
+    public static void Sgemm(int m, int n, int k, float* a, int rsa, int csa, in GemmBSource<float> b, float* c, int rsc, int csc,
+        bool accumulate, bool parallel = true)
+    {
+        if (m < 2 || n < 2 || k < 1)
+            throw new ArgumentException($"gemm: a panel-source B needs m, n >= 2 and k >= 1, got {m}x{n}x{k}.");
+        GemmDriver<float>.Run(SgemmKernel, m, n, k, a, rsa, csa, null, 0, 0, c, rsc, csc, accumulate, parallel, null, b);
+    }
+
     internal static void Reference<T>(int m, int n, int k, T* a, int rsa, int csa, T* b, int rsb, int csb, T* c, int rsc, int csc, bool accumulate)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

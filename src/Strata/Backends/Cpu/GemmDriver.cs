@@ -26,6 +26,8 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     private T* _a, _b, _c, _bias;
     private nint _rsa, _csa, _rsb, _csb, _rsc, _csc;
     private bool _accumulate;
+    // Panels come from here instead of being copied out of _b when set (see GemmBSource).
+    private GemmBSource<T> _bSource;
     // A read in place from its rows (no packing): see Execute.
     private bool _directA;
 
@@ -53,10 +55,11 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
     private const long MaxPackedB = 4L << 20;
 
     public static void Run(in GemmKernel<T> kernel, int m, int n, int k, T* a, nint rsa, nint csa, T* b, nint rsb, nint csb,
-        T* c, nint rsc, nint csc, bool accumulate, bool parallel = true, T* bias = null)
+        T* c, nint rsc, nint csc, bool accumulate, bool parallel = true, T* bias = null, GemmBSource<T> bSource = default)
     {
         var d = _forThread ??= new GemmDriver<T>();
         d._bias = bias;
+        d._bSource = bSource;
         d._kern = kernel;
         d._m = m; d._k = k;
         d._a = a; d._rsa = rsa; d._csa = csa;
@@ -163,7 +166,8 @@ internal sealed unsafe class GemmDriver<T> : ParallelBody where T : unmanaged, I
         if (Interlocked.CompareExchange(ref flag, 1, 0) == 0)
         {
             int j0 = jp * nr;
-            GemmPacking.PackBPanel(Math.Min(nr, _nc - j0), kc, nr, _b + pc * _rsb + (_jc + j0) * _csb, _rsb, _csb, dst);
+            if (_bSource.IsSet) _bSource.Pack(_bSource.State, _jc + j0, Math.Min(nr, _nc - j0), pc, kc, nr, dst);
+            else GemmPacking.PackBPanel(Math.Min(nr, _nc - j0), kc, nr, _b + pc * _rsb + (_jc + j0) * _csb, _rsb, _csb, dst);
             Volatile.Write(ref flag, 2);
             return dst;
         }
