@@ -96,6 +96,7 @@ public unsafe class LoweredPanelsTests
     [Theory]
     [InlineData(7, 32, 13, 16, 1)] // seed CNN conv2 geometry: groups of 3 images, the last one partial
     [InlineData(3, 6, 12, 8, 2)] // dilation 2
+    [InlineData(3, 32, 13, 64, 1)] // one group of 3 images: the product itself is split over threads, panels packed by each
     public void Conv2dGivesTheSameBitsWithAndWithoutPanels(int n, int c, int hw, int o, int dilation)
     {
         var xs = Strata.Tests.Ops.ConvTests.RandomFloats(21, n * c * hw * hw);
@@ -104,7 +105,9 @@ public unsafe class LoweredPanelsTests
         float[] Run(bool panels)
         {
             bool saved = LoweredPanels.Enabled;
+            int threads = CpuThreadPool.Threads;
             LoweredPanels.Enabled = panels;
+            CpuThreadPool.Threads = 2;
             try
             {
                 using var scope = Tensor.Scope();
@@ -116,7 +119,11 @@ public unsafe class LoweredPanelsTests
                 (y * y).Sum().Backward();
                 return y.ToArray<float>().Concat(x.Grad!.ToArray<float>()).Concat(w.Grad!.ToArray<float>()).ToArray();
             }
-            finally { LoweredPanels.Enabled = saved; }
+            finally
+            {
+                LoweredPanels.Enabled = saved;
+                CpuThreadPool.Threads = threads;
+            }
         }
         Assert.Equal(Run(false), Run(true));
     }
