@@ -8,7 +8,8 @@ namespace Strata.Backends.Cpu;
 /// <remarks>
 /// <see cref="Pack"/>(state, j0, cols, pc, kc, nr, dst) must write what <see cref="GemmPacking.PackBPanel{T}"/> would
 /// write for columns [j0, j0 + cols) and depth rows [pc, pc + kc) of the matrix it stands for: dst[p·nr + j], zero for
-/// j ≥ cols. The panels are then the same, so the products are the same bits. It may run on several threads at once.
+/// j ≥ cols. The panels are then the same, so the products are the same bits. It may run on several threads at once,
+/// and must not run a GEMM itself: the driver that calls it is the thread's only one.
 /// </remarks>
 internal readonly unsafe struct GemmBSource<T> where T : unmanaged
 {
