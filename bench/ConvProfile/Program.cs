@@ -13,7 +13,8 @@ namespace Strata.ConvProfile;
 /// Where the seed CNN's training step goes (batch 64, 1x28x28): the whole step and each conv/pool/relu part, on 1
 /// and 2 threads. Usage: ConvProfile [reps] [threads...]. Prints medians; no assertions (timings are not tests).
 /// Other modes: --ops THREADS [STEPS] [--layers] (the step split into forward, each backward node, Adam);
-/// --gemm [REPS] (the step's GEMM shapes); --gemm-parts [ROUNDS] [KC] [MC] (single-thread N=2048, packing and
+/// --gemm [REPS] (the step's GEMM shapes); --conv-panels [THREADS] [ROUNDS] (conv2 with the panel paths off and on);
+/// --gemm-parts [ROUNDS] [KC] [MC] (single-thread N=2048, packing and
 /// micro-kernel calls apart); --mlp [THREADS] (batch-256 MLP inference); --steps N (steps only, for a
 /// sampling profiler); --min reports the fastest repetition instead of the median.
 /// </summary>
@@ -36,6 +37,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--gemm-parts") { GemmParts.Run(args.Length > 1 ? int.Parse(args[1]) : 15, args.Length > 2 ? int.Parse(args[2]) : 0, args.Length > 3 ? int.Parse(args[3]) : 0); return 0; }
         if (args.Length > 0 && args[0] == "--fused") { FusedParts(args.Length > 1 ? int.Parse(args[1]) : 1); return 0; }
         if (args.Length > 0 && args[0] == "--lstm") { LstmStep(); return 0; }
+        if (args.Length > 0 && args[0] == "--conv-panels")
+        {
+            ConvPanels.Run(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? int.Parse(args[2]) : 40);
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "--conv") { ConvAutogradParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--dense") { DenseParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
         if (args.Length > 0 && args[0] == "--mlp") { MlpInfer(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }
