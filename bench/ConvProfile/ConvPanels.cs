@@ -5,22 +5,24 @@ using Strata.Backends.Cpu;
 namespace Strata.ConvProfile;
 
 /// <summary>
-/// `--conv-panels [THREADS] [ROUNDS]`: the seed CNN's conv2 (batch 64) with the convolution's panel paths off and on
-/// (<see cref="LoweredPanels.Enabled"/>), alternating call by call in one process so both see the same minutes of
-/// this noisy machine; medians. Docs/PERFORMANCE.md item 16 quotes it.
+/// `--conv-panels [THREADS] [ROUNDS] [C HW O N]`: a 3x3 valid convolution (default the seed CNN's conv2: 32 → 64
+/// channels on 13x13, batch 64) with the convolution's panel paths off and on (<see cref="LoweredPanels.Enabled"/>),
+/// alternating call by call in one process so both see the same minutes of this noisy machine; medians.
+/// Docs/PERFORMANCE.md items 16 and 17 quote it.
 /// </summary>
 internal static class ConvPanels
 {
-    public static void Run(int threads, int rounds)
+    public static void Run(int threads, int rounds, int c = 32, int hw = 13, int o = 64, int n = 64)
     {
         CpuThreadPool.Threads = threads;
         var g = new Generator(5);
-        var x = Tensor.Randn(new[] { 64, 32, 13, 13 }, g);
-        var w = Tensor.Randn(new[] { 64, 32, 3, 3 }, g) * 0.05;
-        var b = Tensor.Zeros(64);
-        var gy = Tensor.Ones(64, 64, 11, 11);
-        var y = Tensor.Zeros(new[] { 64, 64, 11, 11 });
-        var gw = Tensor.Zeros(new[] { 64, 32, 3, 3 });
+        var x = Tensor.Randn(new[] { n, c, hw, hw }, g);
+        var w = Tensor.Randn(new[] { o, c, 3, 3 }, g) * 0.05;
+        var b = Tensor.Zeros(o);
+        var gy = Tensor.Ones(n, o, hw - 2, hw - 2);
+        var y = Tensor.Zeros(new[] { n, o, hw - 2, hw - 2 });
+        var gw = Tensor.Zeros(new[] { o, c, 3, 3 });
+        var gx = Tensor.Zeros(new[] { n, c, hw, hw });
         foreach (var t in new[] { x, w, b }) t.RequiresGrad = true;
         var be = BackendRegistry.For(Device.Cpu);
         var p = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);
@@ -28,6 +30,7 @@ internal static class ConvPanels
         {
             ("forward kernel", () => be.Conv2d(x.Desc, w.Desc, b.Desc, y.Desc, p)),
             ("weight-grad kernel", () => be.Conv2dBackwardWeight(x.Desc, gy.Desc, gw.Desc, p)),
+            ("input-grad kernel", () => be.Conv2dBackwardInput(gy.Desc, w.Desc, gx.Desc, p)),
             ("fwd+bwd (autograd)", () =>
             {
                 foreach (var t in new[] { x, w, b }) { t.Grad?.Dispose(); t.Grad = null; }
@@ -53,7 +56,7 @@ internal static class ConvPanels
                 }
         }
         finally { LoweredPanels.Enabled = saved; }
-        Console.WriteLine($"conv2 of the seed CNN, batch 64, {threads} thread(s), medians of {rounds} alternating rounds");
+        Console.WriteLine($"conv 3x3 {c} -> {o} channels on {hw}x{hw}, batch {n}, {threads} thread(s), medians of {rounds} alternating rounds");
         for (int i = 0; i < parts.Length; i++)
             Console.WriteLine($"{parts[i].Name,-20} matrix {Median(times[i, 0]),7:F3} ms   panels {Median(times[i, 1]),7:F3} ms");
     }

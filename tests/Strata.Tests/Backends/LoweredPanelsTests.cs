@@ -71,6 +71,23 @@ public unsafe class LoweredPanelsTests
                     Assert.True(new Span<float>(expected, kc * nr).SequenceEqual(new Span<float>(actual, kc * nr)),
                         $"forward panel at column {j0}, depth {pc}+{kc}");
                 }
+            // Whole rows of taps (a large image's weight-gradient tiles): all columns, and a tile starting mid-row.
+            foreach (var (j0, width) in new[] { (0, cols), (7, Math.Min(37, cols - 7)) })
+            {
+                long ld = (width + 15) & ~15;
+                float* rows = Aligned(k * ld);
+                try
+                {
+                    panels.Rows(j0, width, k, rows, ld);
+                    for (int t = 0; t < k; t++)
+                    {
+                        Assert.True(new Span<float>(col + (long)t * cols + j0, width).SequenceEqual(new Span<float>(rows + t * ld, width)),
+                            $"row of tap {t}, columns {j0}+{width}");
+                        for (long j = width; j < ld; j++) Assert.Equal(0f, rows[t * ld + j]);
+                    }
+                }
+                finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(rows); }
+            }
         }
         finally
         {
@@ -97,6 +114,8 @@ public unsafe class LoweredPanelsTests
     [InlineData(7, 32, 13, 16, 1)] // seed CNN conv2 geometry: groups of 3 images, the last one partial
     [InlineData(3, 6, 12, 8, 2)] // dilation 2
     [InlineData(3, 32, 13, 64, 1)] // one group of 3 images: the product itself is split over threads, panels packed by each
+    [InlineData(2, 32, 28, 16, 1)] // images too large to group: one product per image, tiles lowered as rows, col2im by runs
+    [InlineData(1, 20, 40, 8, 2)] // a large image with dilation 2
     public void Conv2dGivesTheSameBitsWithAndWithoutPanels(int n, int c, int hw, int o, int dilation)
     {
         var xs = Strata.Tests.Ops.ConvTests.RandomFloats(21, n * c * hw * hw);

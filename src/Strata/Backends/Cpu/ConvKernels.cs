@@ -155,7 +155,7 @@ internal static unsafe class ConvKernels
         }
     }
 
-    private static void AddRow<T>(T* src, T* dst, int len) where T : unmanaged, INumberBase<T>
+    internal static void AddRow<T>(T* src, T* dst, int len) where T : unmanaged, INumberBase<T>
     {
         int vl = Vector<T>.Count, j = 0;
         for (; j <= len - vl; j += vl) (Vector.Load(dst + j) + Vector.Load(src + j)).Store(dst + j);

@@ -38,8 +38,8 @@ public sealed unsafe partial class CpuBackend
         private readonly int SH, SW, PH, PW, DH, DW;
         private readonly int _tile, _ipt, _tasks;
         private readonly bool _direct, _grouped, _smallK, _directSmall, _gemmParallel;
-        // Grouped float forward products whose lowered input is written straight into GEMM panels (LoweredPanels), never
-        // as a matrix. The weight gradient still lowers into a matrix: its panels are the lowered matrix transposed, and
+        // Float forward products whose lowered input is written straight into GEMM panels (LoweredPanels), never as a
+        // matrix: grouped small images, and large ones, which no longer need column tiles. The weight gradient still lowers into a matrix: its panels are the lowered matrix transposed, and
         // writing them from the images (rows of taps, then 8x8 transposes) measured 3-5 % slower than the matrix path.
         private readonly bool _lowered;
 
@@ -73,7 +73,7 @@ public sealed unsafe partial class CpuBackend
                 : 1;
             _tasks = (N + _ipt - 1) / _ipt;
             _gemmParallel = (long)N * O * K * OHW >= SerialGemmWork;
-            _lowered = LoweredPanels.Enabled && typeof(T) == typeof(float) && _grouped && !_smallK && !_directSmall && Og >= 2 && K >= 2
+            _lowered = LoweredPanels.Enabled && typeof(T) == typeof(float) && !_direct && !_smallK && !_directSmall && Og >= 2 && K >= 2
                 && LoweredPanels.Supported(OH, OW, SH, SW, PH, PW, _xsH, _xsW);
         }
 
@@ -301,6 +301,18 @@ public sealed unsafe partial class CpuBackend
                         _x + n * _xsN + g * Cg * _xsC, (int)_xsC, 1,
                         yn + (long)g * Og * OHW, OHW, 1, false, _gemmParallel);
             }
+            else if (_lowered)
+            {
+                // Panels from the image: no lowered matrix, so no column tiles to bound it either.
+                for (int g = 0; g < G; g++)
+                {
+                    LoweredPanels panels;
+                    InitLowered(&panels, n, g);
+                    panels.Prefetch(1, Cg, H, W);
+                    Gemm.Sgemm(Og, OHW, K, (float*)(_w + (long)g * Og * K), K, 1, new GemmBSource<float>(&LoweredPanels.PackForward, &panels),
+                        (float*)(yn + (long)g * Og * OHW), OHW, 1, false, _gemmParallel);
+                }
+            }
             else
             {
                 T* col = TaskScratch((long)K * _tile);
@@ -439,15 +451,22 @@ public sealed unsafe partial class CpuBackend
             }
             else
             {
-                T* col = TaskScratch((long)K * _tile);
+                // Lowered by LoweredPanels, a tile's rows are 16-aligned (its stores are whole aligned vectors).
+                int ld = _lowered ? (_tile + 15) & ~15 : _tile;
+                T* col = TaskScratch((long)K * ld);
                 for (int n = n0; n < n1; n++)
+                {
+                    var panels = new LoweredPanels();
+                    if (_lowered) InitLowered(&panels, n, g);
                     for (int c0 = 0; c0 < OHW; c0 += _tile)
                     {
-                        int t = Math.Min(_tile, OHW - c0);
-                        Im2ColTile(n, g, c0, t, col);
-                        GemmT(Og, K, t, _y + (long)n * O * OHW + (long)g * Og * OHW + c0, OHW, 1, col, 1, t, gw, K, 1, !first, _gemmParallel);
+                        int t = Math.Min(_tile, OHW - c0), rs = _lowered ? ld : t;
+                        if (_lowered) panels.Rows(c0, t, K, (float*)col, ld);
+                        else Im2ColTile(n, g, c0, t, col);
+                        GemmT(Og, K, t, _y + (long)n * O * OHW + (long)g * Og * OHW + c0, OHW, 1, col, 1, rs, gw, K, 1, !first, _gemmParallel);
                         first = false;
                     }
+                }
             }
             if (first) new Span<T>(gw, Og * K).Clear();
         }
@@ -478,6 +497,17 @@ public sealed unsafe partial class CpuBackend
         private void Col2ImTile(int n, int g, int c0, int t, T* col)
         {
             T* xn = _x + n * _xsN;
+            if (SW == 1 && _xsW == 1 && LoweredPanels.Enabled)
+            {
+                for (int c = 0; c < Cg; c++)
+                {
+                    T* xc = xn + (g * Cg + c) * _xsC;
+                    for (int i = 0; i < KH; i++)
+                        for (int k = 0; k < KW; k++)
+                            Col2ImRuns(xc, i, k, c0, t, col + ((long)(c * KH + i) * KW + k) * t);
+                }
+                return;
+            }
             for (int c = 0; c < Cg; c++)
             {
                 T* xc = xn + (g * Cg + c) * _xsC;
@@ -493,6 +523,22 @@ public sealed unsafe partial class CpuBackend
                             if (++ow == OW) { ow = 0; oh++; }
                         }
                     }
+            }
+        }
+
+        // One tap's row of a tile, added back with unit column stride: each output row's run of positions lands on one
+        // contiguous stretch of an input row, added a vector at a time. Every element still gets one term per tap, taps
+        // in the same order, so the sums are the scalar loop's.
+        private void Col2ImRuns(T* xc, int i, int k, int c0, int t, T* src)
+        {
+            int off = k * DW - PW;
+            int lo = off >= 0 ? 0 : Math.Min(OW, -off), hi = W - 1 - off < 0 ? 0 : Math.Min(OW, W - off);
+            for (int j = c0; j < c0 + t;)
+            {
+                int oh = j / OW, owA = j - oh * OW, owB = Math.Min(OW, owA + (c0 + t - j));
+                int ih = oh * SH - PH + i * DH, a = Math.Max(owA, lo), b = Math.Min(owB, hi);
+                if ((uint)ih < (uint)H && a < b) ConvKernels.AddRow(src + (j - c0) + (a - owA), xc + ih * _xsH + a + off, b - a);
+                j += owB - owA;
             }
         }
     }

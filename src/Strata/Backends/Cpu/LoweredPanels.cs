@@ -27,7 +27,10 @@ internal unsafe struct LoweredPanels
     private int _kh, _kw, _dh, _dw, _ow, _ohw;
     private long _step;
 
-    /// <summary>Off makes convolutions lower into a matrix as before: the tests compare the two paths bit for bit.</summary>
+    /// <summary>
+    /// Off makes convolutions lower their input into a matrix as before (and add large images' input-gradient tiles
+    /// back element by element): the tests and `ConvProfile --conv-panels` compare the two paths, bit for bit and in time.
+    /// </summary>
     internal static bool Enabled = true;
 
     /// <summary>True when the geometry is one these panels cover and the machine has AVX-512.</summary>
@@ -52,9 +55,11 @@ internal unsafe struct LoweredPanels
     /// <summary>
     /// Asks for images [0, count)'s planes ahead of the first panel: panels read every channel's rows a few positions at a
     /// time, an order the hardware prefetcher does not follow, so without this the first panels waited on x line by line.
+    /// Only when they fit comfortably in L2 (512 KB); larger images would only evict their own first rows.
     /// </summary>
     public void Prefetch(int count, int channels, int h, int w)
     {
+        if ((long)count * channels * h * w * sizeof(float) > 512 << 10) return;
         for (int n = 0; n < count; n++)
             for (int c = 0; c < channels; c++)
                 for (int i = 0; i < h; i++)
@@ -80,6 +85,30 @@ internal unsafe struct LoweredPanels
         s->Taps(pc, kc, taps);
         s->Run(plan, vectors, taps, kc, dst, nr);
     }
+
+    /// <summary>
+    /// The lowered matrix's columns [j0, j0 + width) of one image for all <paramref name="taps"/> taps, as rows:
+    /// dst[t·ld + j] (ld a multiple of 16 at least width rounded up to 16, dst 64-byte aligned; lanes past width are
+    /// written with zeros). The weight gradient of large images multiplies these tiles.
+    /// </summary>
+    public void Rows(int j0, int width, int taps, float* dst, long ld)
+    {
+        if (ld % 16 != 0 || ld < ((width + 15) & ~15))
+            throw new ArgumentException($"conv2d: lowered rows need a 16-aligned row stride of at least {(width + 15) & ~15}, got {ld}.");
+        long* offsets = (long*)(_tapScratch ??= new GemmScratch()).Get((nuint)((long)taps * sizeof(long)));
+        Taps(0, taps, offsets);
+        // 256 positions at a time keep the plan small enough for the stack.
+        const int Chunk = 256;
+        var plan = stackalloc Piece[2 * (Chunk / 16)];
+        for (int q = 0; q < width; q += Chunk)
+        {
+            int w = Math.Min(Chunk, width - q), vectors = (w + 15) / 16;
+            Plan(j0 + q, j0 + q + w, vectors, plan);
+            Run(plan, vectors, offsets, taps, dst + q, ld);
+        }
+    }
+
+    [ThreadStatic] private static GemmScratch? _tapScratch;
 
     /// <summary>Offsets in x of kernel taps [r0, r0 + count), r = (c·KH + i)·KW + k.</summary>
     private void Taps(int r0, int count, long* taps)
