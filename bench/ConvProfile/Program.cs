@@ -13,7 +13,7 @@ namespace Strata.ConvProfile;
 /// Where the seed CNN's training step goes (batch 64, 1x28x28): the whole step and each conv/pool/relu part, on 1
 /// and 2 threads. Usage: ConvProfile [reps] [threads...]. Prints medians; no assertions (timings are not tests).
 /// Other modes: --ops THREADS [STEPS] [--layers] (the step split into forward, each backward node, Adam);
-/// --gemm [REPS] (the step's GEMM shapes); --conv-panels [THREADS] [ROUNDS] [C HW O N] (a 3x3 conv with the panel
+/// --gemm [REPS] (the step's GEMM shapes); --conv-panels [THREADS] [ROUNDS] [C HW O N PAD] (a 3x3 conv with the panel
 /// paths off, then on);
 /// --gemm-parts [ROUNDS] [KC] [MC] (single-thread N=2048, packing and
 /// micro-kernel calls apart); --mlp [THREADS] (batch-256 MLP inference); --steps N (steps only, for a
@@ -41,7 +41,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "--conv-panels")
         {
             int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i]) : fallback;
-            ConvPanels.Run(Arg(1, 1), Arg(2, 40), Arg(3, 32), Arg(4, 13), Arg(5, 64), Arg(6, 64));
+            ConvPanels.Run(Arg(1, 1), Arg(2, 40), Arg(3, 32), Arg(4, 13), Arg(5, 64), Arg(6, 64), Arg(7, 0));
             return 0;
         }
         if (args.Length > 0 && args[0] == "--conv") { ConvAutogradParts(args.Length > 1 ? int.Parse(args[1]) : 2); return 0; }

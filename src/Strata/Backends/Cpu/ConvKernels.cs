@@ -70,7 +70,7 @@ internal static unsafe class ConvKernels
     // Rows of small images are a few elements long, where a span copy's call and length dispatch cost more than the
     // copy; whole vectors with an overlapping last one copy any row of at least one vector.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRow<T>(T* src, T* dst, int len) where T : unmanaged
+    internal static void CopyRow<T>(T* src, T* dst, int len) where T : unmanaged
     {
         int vl = Vector256<T>.Count;
         if (len < vl)

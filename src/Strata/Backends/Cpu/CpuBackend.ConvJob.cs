@@ -475,6 +475,17 @@ public sealed unsafe partial class CpuBackend
         private void Im2ColTile(int n, int g, int c0, int t, T* col)
         {
             T* xn = _x + n * _xsN;
+            if (SW == 1 && _xsW == 1 && LoweredPanels.Enabled)
+            {
+                for (int c = 0; c < Cg; c++)
+                {
+                    T* xc = xn + (g * Cg + c) * _xsC;
+                    for (int i = 0; i < KH; i++)
+                        for (int k = 0; k < KW; k++)
+                            Im2ColRuns(xc, i, k, c0, t, col + ((long)(c * KH + i) * KW + k) * t);
+                }
+                return;
+            }
             for (int c = 0; c < Cg; c++)
             {
                 T* xc = xn + (g * Cg + c) * _xsC;
@@ -523,6 +534,29 @@ public sealed unsafe partial class CpuBackend
                             if (++ow == OW) { ow = 0; oh++; }
                         }
                     }
+            }
+        }
+
+        // One tap's row of a tile with unit column stride: each output row's run of positions copies one contiguous
+        // stretch of an input row (vector moves), with zeros where the tap falls in the padding.
+        private void Im2ColRuns(T* xc, int i, int k, int c0, int t, T* dst)
+        {
+            int off = k * DW - PW;
+            int lo = off >= 0 ? 0 : Math.Min(OW, -off), hi = W - 1 - off < 0 ? 0 : Math.Min(OW, W - off);
+            for (int j = c0; j < c0 + t;)
+            {
+                int oh = j / OW, owA = j - oh * OW, owB = Math.Min(OW, owA + (c0 + t - j));
+                int ih = oh * SH - PH + i * DH;
+                T* d = dst + (j - c0) - owA;
+                if ((uint)ih >= (uint)H) new Span<T>(d + owA, owB - owA).Clear();
+                else
+                {
+                    int a = Math.Clamp(lo, owA, owB), b = Math.Clamp(hi, a, owB);
+                    for (int q = owA; q < a; q++) d[q] = T.Zero;
+                    if (b > a) ConvKernels.CopyRow(xc + ih * _xsH + a + off, d + a, b - a);
+                    for (int q = b; q < owB; q++) d[q] = T.Zero;
+                }
+                j += owB - owA;
             }
         }
 
