@@ -116,8 +116,10 @@ public unsafe class LoweredPanelsTests
     [InlineData(3, 32, 13, 64, 1, 0)] // one group of 3 images: the product itself is split over threads, panels packed by each
     [InlineData(2, 32, 28, 16, 1, 0)] // images too large to group: one product per image, tiles lowered as rows, col2im by runs
     [InlineData(1, 20, 40, 8, 2, 0)] // a large image with dilation 2
-    [InlineData(2, 32, 30, 8, 1, 1)] // a large padded image: tiles lowered and added back by runs, zeros in the padding
+    [InlineData(2, 32, 30, 8, 1, 1)] // a large padded image: panels and tiles from a zero-padded copy, col2im by runs
     [InlineData(1, 12, 36, 8, 2, 2)] // the same with dilation 2
+    [InlineData(7, 32, 13, 16, 1, 1)] // small padded images, grouped
+    [InlineData(4, 3, 10, 5, 1, 2)] // padding wider than the kernel's reach at the corners
     public void Conv2dGivesTheSameBitsWithAndWithoutPanels(int n, int c, int hw, int o, int dilation, int padding)
     {
         var xs = Strata.Tests.Ops.ConvTests.RandomFloats(21, n * c * hw * hw);
