@@ -38,9 +38,11 @@ public sealed unsafe partial class CpuBackend
         private readonly int SH, SW, PH, PW, DH, DW;
         private readonly int _tile, _ipt, _tasks;
         private readonly bool _direct, _grouped, _smallK, _directSmall, _gemmParallel;
-        // Float forward products whose lowered input is written straight into GEMM panels (LoweredPanels), never as a
-        // matrix: grouped small images, and large ones, which no longer need column tiles. The weight gradient still lowers into a matrix: its panels are the lowered matrix transposed, and
-        // writing them from the images (rows of taps, then 8x8 transposes) measured 3-5 % slower than the matrix path.
+        // Float convolutions whose lowered input is written straight from the images (LoweredPanels), never as a whole
+        // matrix: the forward of grouped small images and of large ones (which then need no column tiles), and large
+        // images' weight-gradient tiles (as rows). Grouped weight gradients still lower into a matrix: their panels are
+        // the lowered matrix transposed, and writing those from the images (rows of taps, then 8x8 transposes) measured
+        // 3-5 % slower than the matrix path.
         private readonly bool _lowered;
 
         // Width of the conv plane that pool indices refer to: OW, or the full width when a pooled job was cropped to the
