@@ -111,16 +111,17 @@ public unsafe class LoweredPanelsTests
     }
 
     [Theory]
-    [InlineData(7, 32, 13, 16, 1, 0)] // seed CNN conv2 geometry: groups of 3 images, the last one partial
-    [InlineData(3, 6, 12, 8, 2, 0)] // dilation 2
-    [InlineData(3, 32, 13, 64, 1, 0)] // one group of 3 images: the product itself is split over threads, panels packed by each
-    [InlineData(2, 32, 28, 16, 1, 0)] // images too large to group: one product per image, tiles lowered as rows, col2im by runs
-    [InlineData(1, 20, 40, 8, 2, 0)] // a large image with dilation 2
-    [InlineData(2, 32, 30, 8, 1, 1)] // a large padded image: panels and tiles from a zero-padded copy, col2im by runs
-    [InlineData(1, 12, 36, 8, 2, 2)] // the same with dilation 2
-    [InlineData(7, 32, 13, 16, 1, 1)] // small padded images, grouped
-    [InlineData(4, 3, 10, 5, 1, 2)] // padding wider than the kernel's reach at the corners
-    public void Conv2dGivesTheSameBitsWithAndWithoutPanels(int n, int c, int hw, int o, int dilation, int padding)
+    [InlineData(7, 32, 13, 16, 1, 0, 1)] // seed CNN conv2 geometry: groups of 3 images, the last one partial
+    [InlineData(3, 6, 12, 8, 2, 0, 1)] // dilation 2
+    [InlineData(3, 32, 13, 64, 1, 0, 1)] // one group of 3 images: the product itself is split over threads, panels packed by each
+    [InlineData(2, 32, 28, 16, 1, 0, 1)] // images too large to group: one product per image, tiles lowered as rows, col2im by runs
+    [InlineData(1, 20, 40, 8, 2, 0, 1)] // a large image with dilation 2
+    [InlineData(2, 32, 30, 8, 1, 1, 1)] // a large padded image: panels and tiles from a zero-padded copy, col2im by runs
+    [InlineData(1, 12, 36, 8, 2, 2, 1)] // the same with dilation 2
+    [InlineData(7, 32, 13, 16, 1, 1, 1)] // small padded images, grouped
+    [InlineData(4, 3, 10, 5, 1, 2, 1)] // padding wider than the kernel's reach at the corners
+    [InlineData(2, 32, 40, 4, 1, 1, 2)] // row stride 2 on a large image: no panels, tiles lowered and added back by runs
+    public void Conv2dGivesTheSameBitsWithAndWithoutPanels(int n, int c, int hw, int o, int dilation, int padding, int strideH)
     {
         var xs = Strata.Tests.Ops.ConvTests.RandomFloats(21, n * c * hw * hw);
         var ws = Strata.Tests.Ops.ConvTests.RandomFloats(22, o * c * 9);
@@ -138,7 +139,7 @@ public unsafe class LoweredPanelsTests
                 var w = Tensor.FromArray(ws, o, c, 3, 3);
                 var b = Tensor.FromArray(bs, o);
                 x.RequiresGrad = w.RequiresGrad = b.RequiresGrad = true;
-                var y = Functional.Conv2d(x, w, b, 1, padding, dilation);
+                var y = Functional.Conv2d(x, w, b, (strideH, 1), (padding, padding), (dilation, dilation));
                 (y * y).Sum().Backward();
                 return y.ToArray<float>().Concat(x.Grad!.ToArray<float>()).Concat(w.Grad!.ToArray<float>()).ToArray();
             }

@@ -59,6 +59,8 @@ public class ConvTests
     [InlineData(1, 6, 10, 9, 6, 5, 3, 1, 3, 2, 1, 1, 2, 3, true)]
     [InlineData(2, 64, 20, 20, 4, 5, 5, 1, 1, 2, 2, 1, 1, 1, true)] // K = 1600: several column tiles per image
     [InlineData(2, 20, 30, 30, 6, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // unpadded, too large to group: panels from the image
+    [InlineData(2, 32, 40, 30, 4, 3, 3, 2, 1, 1, 1, 1, 1, 1, true)] // too large to group, row stride 2: tiles by runs
+    [InlineData(1, 16, 1000, 3, 4, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // one output column: runs of a single element
     [InlineData(5, 1, 28, 28, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv1: small-K kernels
     [InlineData(20, 32, 13, 13, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv2: 3 images per GEMM, last group partial
     [InlineData(1, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1, true)] // seed CNN conv2 on one image: GEMMs kept on the calling thread

@@ -517,13 +517,7 @@ public sealed unsafe partial class CpuBackend
             T* xn = _x + n * _xsN;
             if (SW == 1 && _xsW == 1 && LoweredPanels.Enabled)
             {
-                for (int c = 0; c < Cg; c++)
-                {
-                    T* xc = xn + (g * Cg + c) * _xsC;
-                    for (int i = 0; i < KH; i++)
-                        for (int k = 0; k < KW; k++)
-                            Im2ColRuns(xc, i, k, c0, t, col + ((long)(c * KH + i) * KW + k) * t);
-                }
+                TileByRuns(n, g, c0, t, col, addBack: false);
                 return;
             }
             for (int c = 0; c < Cg; c++)
@@ -550,13 +544,7 @@ public sealed unsafe partial class CpuBackend
             T* xn = _x + n * _xsN;
             if (SW == 1 && _xsW == 1 && LoweredPanels.Enabled)
             {
-                for (int c = 0; c < Cg; c++)
-                {
-                    T* xc = xn + (g * Cg + c) * _xsC;
-                    for (int i = 0; i < KH; i++)
-                        for (int k = 0; k < KW; k++)
-                            Col2ImRuns(xc, i, k, c0, t, col + ((long)(c * KH + i) * KW + k) * t);
-                }
+                TileByRuns(n, g, c0, t, col, addBack: true);
                 return;
             }
             for (int c = 0; c < Cg; c++)
@@ -577,42 +565,43 @@ public sealed unsafe partial class CpuBackend
             }
         }
 
-        // One tap's row of a tile with unit column stride: each output row's run of positions copies one contiguous
-        // stretch of an input row (vector moves), with zeros where the tap falls in the padding.
-        private void Im2ColRuns(T* xc, int i, int k, int c0, int t, T* dst)
+        // A tile with unit column stride, tap row by tap row: each output row's run of positions meets one contiguous
+        // stretch of an input row, copied (lowering; zeros where the tap falls in the padding) or added back (the
+        // adjoint) a vector at a time. Every input-gradient element still gets one term per tap, taps in the same order,
+        // so the sums are the scalar loop's.
+        private void TileByRuns(int n, int g, int c0, int t, T* col, bool addBack)
         {
-            int off = k * DW - PW;
-            int lo = off >= 0 ? 0 : Math.Min(OW, -off), hi = W - 1 - off < 0 ? 0 : Math.Min(OW, W - off);
-            for (int j = c0; j < c0 + t;)
+            T* xn = _x + n * _xsN;
+            for (int c = 0; c < Cg; c++)
             {
-                int oh = j / OW, owA = j - oh * OW, owB = Math.Min(OW, owA + (c0 + t - j));
-                int ih = oh * SH - PH + i * DH;
-                T* d = dst + (j - c0) - owA;
-                if ((uint)ih >= (uint)H) new Span<T>(d + owA, owB - owA).Clear();
-                else
-                {
-                    int a = Math.Clamp(lo, owA, owB), b = Math.Clamp(hi, a, owB);
-                    for (int q = owA; q < a; q++) d[q] = T.Zero;
-                    if (b > a) ConvKernels.CopyRow(xc + ih * _xsH + a + off, d + a, b - a);
-                    for (int q = b; q < owB; q++) d[q] = T.Zero;
-                }
-                j += owB - owA;
-            }
-        }
-
-        // One tap's row of a tile, added back with unit column stride: each output row's run of positions lands on one
-        // contiguous stretch of an input row, added a vector at a time. Every element still gets one term per tap, taps
-        // in the same order, so the sums are the scalar loop's.
-        private void Col2ImRuns(T* xc, int i, int k, int c0, int t, T* src)
-        {
-            int off = k * DW - PW;
-            int lo = off >= 0 ? 0 : Math.Min(OW, -off), hi = W - 1 - off < 0 ? 0 : Math.Min(OW, W - off);
-            for (int j = c0; j < c0 + t;)
-            {
-                int oh = j / OW, owA = j - oh * OW, owB = Math.Min(OW, owA + (c0 + t - j));
-                int ih = oh * SH - PH + i * DH, a = Math.Max(owA, lo), b = Math.Min(owB, hi);
-                if ((uint)ih < (uint)H && a < b) ConvKernels.AddRow(src + (j - c0) + (a - owA), xc + ih * _xsH + a + off, b - a);
-                j += owB - owA;
+                T* xc = xn + (g * Cg + c) * _xsC;
+                for (int i = 0; i < KH; i++)
+                    for (int k = 0; k < KW; k++)
+                    {
+                        T* row = col + ((long)(c * KH + i) * KW + k) * t;
+                        int off = k * DW - PW;
+                        int lo = off >= 0 ? 0 : Math.Min(OW, -off), hi = W - 1 - off < 0 ? 0 : Math.Min(OW, W - off);
+                        for (int j = c0; j < c0 + t;)
+                        {
+                            int oh = j / OW, owA = j - oh * OW, owB = Math.Min(OW, owA + (c0 + t - j));
+                            int ih = oh * SH - PH + i * DH;
+                            bool inside = (uint)ih < (uint)H;
+                            // r[ow] is position (oh, ow) of the tile, x[ow] the input under it; [a, b) the columns inside.
+                            T* r = row + (j - c0) - owA, x = xc + ih * _xsH + off;
+                            int a = inside ? Math.Clamp(lo, owA, owB) : owB, b = inside ? Math.Clamp(hi, a, owB) : owB;
+                            if (addBack)
+                            {
+                                if (b > a) ConvKernels.AddRow(r + a, x + a, b - a);
+                            }
+                            else
+                            {
+                                for (int q = owA; q < a; q++) r[q] = T.Zero;
+                                if (b > a) ConvKernels.CopyRow(x + a, r + a, b - a);
+                                for (int q = b; q < owB; q++) r[q] = T.Zero;
+                            }
+                            j += owB - owA;
+                        }
+                    }
             }
         }
     }
