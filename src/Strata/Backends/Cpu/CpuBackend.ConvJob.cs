@@ -123,6 +123,9 @@ public sealed unsafe partial class CpuBackend
             return dst;
         }
 
+        // Scratch a forward needs for the lowered matrix of `cols` columns: none when its panels come from the images.
+        private long LoweredSize(int cols) => _lowered ? 0 : (long)K * cols;
+
         private bool Parallel => _tasks > 1 && (long)N * O * K * OHW > ParallelWork;
 
         private static DType DTypeOfT => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
@@ -212,8 +215,9 @@ public sealed unsafe partial class CpuBackend
             }
             int cols = Cols(n0, n1);
             bool single = n1 - n0 == 1;
-            T* col = TaskScratch((long)K * cols + (single ? 0 : (long)Og * cols));
-            T* tmp = col + (long)K * cols;
+            long colSize = LoweredSize(cols);
+            T* col = TaskScratch(colSize + (single ? 0 : (long)Og * cols));
+            T* tmp = col + colSize;
             for (int g = 0; g < G; g++)
             {
                 T* bg = bias == null ? null : bias + g * Og;
@@ -300,8 +304,9 @@ public sealed unsafe partial class CpuBackend
             var (n0, n1) = TaskImages(t);
             int cols = Cols(n0, n1), ph = OH / 2, pw = OW / 2;
             long cells = (long)ph * pw;
-            T* col = TaskScratch((long)K * cols + (long)Og * cols + PoolSlack);
-            T* tmp = col + (long)K * cols;
+            long colSize = LoweredSize(cols);
+            T* col = TaskScratch(colSize + (long)Og * cols + PoolSlack);
+            T* tmp = col + colSize;
             for (int g = 0; g < G; g++)
             {
                 // The same products as Forward (same shapes, so the same sums), into the tile instead of the output.
